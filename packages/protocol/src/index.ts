@@ -1,0 +1,2 @@
+export * from './primitives/index.js';
+export * from './generated/index.js';
