@@ -1,2 +1,3 @@
 export * from './primitives/index.js';
 export * from './generated/index.js';
+export * from './records/index.js';

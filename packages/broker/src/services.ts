@@ -1,0 +1,21 @@
+import type { Clock } from '@fluxo/core';
+import type { LogManager } from '@fluxo/storage';
+import type { BrokerConfig } from './config/broker-config.js';
+import type { TopicRegistry } from './metadata/topic-registry.js';
+
+/**
+ * Everything a handler may use. Built once at start-up by server.ts; tests
+ * build it directly to exercise handlers without sockets.
+ */
+export interface BrokerServices {
+  readonly nodeId: number;
+  readonly clusterId: string;
+  readonly config: BrokerConfig;
+  readonly clock: Clock;
+  /** Partition logs on disk. */
+  readonly logs: LogManager;
+  /** Topics, their ids, partition counts and configs (the single-node metadata). */
+  readonly topics: TopicRegistry;
+  /** The host:port this broker advertises to clients. */
+  readonly advertised: { host: string; port: number };
+}

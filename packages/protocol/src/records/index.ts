@@ -1,0 +1,2 @@
+export * from './batch-header.js';
+export { crc32c } from './crc32c.js';
