@@ -16,3 +16,14 @@ export {
   type SyncRequest,
 } from './group/group-coordinator.js';
 export { GroupError } from './group/group-errors.js';
+export {
+  type CommittedOffset,
+  type ConsumerOffsetsRecord,
+  decodeConsumerOffsetsRecord,
+  groupMetadataKey,
+  groupMetadataValue,
+  offsetCommitKey,
+  offsetCommitValue,
+} from './offsets/consumer-offsets-records.js';
+export { javaStringHashCode, partitionForGroup } from './offsets/group-partition.js';
+export { OffsetStore } from './offsets/offset-store.js';
