@@ -2,10 +2,11 @@
 // Broker throughput, latency, memory and start-up, driven by librdkafka (bench/rdkafka-perf.c),
 // so the broker, not a JavaScript load generator, is what gets measured.
 //
-//   node bench/broker.mjs [--quick]
+//   node bench/broker.mjs [--quick] [--with-kafka]
 //
 // Needs: `npm run build`, Debian librdkafka-dev and a C compiler (the script compiles rdkafka-perf).
-// Prints a Markdown table of medians; paste it into bench/RESULTS.md with the date.
+// --with-kafka runs the same suite against Apache Kafka 4.0 (bench/apache-kafka, `mvn -q -B package` there first)
+// and prints both side by side with the ratio. Prints a Markdown table; paste it into bench/RESULTS.md.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -44,23 +45,32 @@ function waitForPort(port, timeoutMs) {
   });
 }
 
-async function startBroker(dataDir, overrides = []) {
-  const args = [
-    join(root, 'packages/cli/dist/src/main.js'),
-    'start',
-    '--override',
-    `log.dirs=${dataDir}`,
-    '--override',
-    `listeners=PLAINTEXT://127.0.0.1:${PORT}`,
-    '--override',
-    'num.partitions=8',
-    '--override',
-    'log.retention.check.interval.ms=5000',
-    ...overrides.flatMap((o) => ['--override', o]),
-  ];
+/** The systems under test: Fluxo always, Apache Kafka with --with-kafka (bench/apache-kafka). */
+const TARGETS = {
+  fluxo: (dataDir, overrides = []) => {
+    const args = [
+      join(root, 'packages/cli/dist/src/main.js'),
+      'start',
+      '--override',
+      `log.dirs=${dataDir}`,
+      '--override',
+      `listeners=PLAINTEXT://127.0.0.1:${PORT}`,
+      '--override',
+      'num.partitions=8',
+      '--override',
+      'log.retention.check.interval.ms=5000',
+      ...overrides.flatMap((o) => ['--override', o]),
+    ];
+    return spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  },
+  kafka: (dataDir) =>
+    spawn(join(here, 'apache-kafka', 'run.sh'), [String(PORT), dataDir], { stdio: ['ignore', 'ignore', 'ignore'] }),
+};
+
+async function startBroker(target, dataDir, overrides = []) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  await waitForPort(PORT, 10_000);
+  const child = TARGETS[target](dataDir, overrides);
+  await waitForPort(PORT, 60_000);
   return { child, startMs: performance.now() - t0 };
 }
 
@@ -98,66 +108,97 @@ function runPerf(pid, args) {
   });
 }
 
-function createTopic(name, partitions) {
-  // kcat cannot create topics; the broker auto-creates with num.partitions, so one metadata request does it.
-  const r = spawnSync('kcat', ['-b', BOOTSTRAP, '-L', '-t', name], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`kcat -L failed: ${r.stderr}`);
-  void partitions;
+function createTopic(name, partitions = 8) {
+  const r = spawnSync(perf, ['create', '-b', BOOTSTRAP, '-t', name, '-p', String(partitions)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`creating ${name} failed: ${r.stdout} ${r.stderr}`);
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function main() {
-  buildPerfTool();
+async function suite(target) {
   const runs = quick ? 1 : 3;
   const rows = [];
-
-  // Start-up time on an empty data dir.
   const startTimes = [];
   for (let i = 0; i < (quick ? 2 : 5); i++) {
     const dir = mkdtempSync(join(tmpdir(), 'fluxo-bench-'));
-    const { child, startMs } = await startBroker(dir);
+    const { child, startMs } = await startBroker(target, dir);
     startTimes.push(startMs);
     await stopBroker(child);
     rmSync(dir, { recursive: true, force: true });
   }
-  rows.push(['start to listening, empty data dir (ms, incl. node start-up)', median(startTimes).toFixed(0)]);
+  rows.push(['start to listening, empty data dir (ms, incl. runtime start-up)', median(startTimes)]);
 
   const dir = mkdtempSync(join(tmpdir(), 'fluxo-bench-'));
-  const { child } = await startBroker(dir, ['log.retention.bytes=2147483648', 'log.segment.bytes=268435456']);
+  const { child } = await startBroker(target, dir, ['log.retention.bytes=2147483648', 'log.segment.bytes=268435456']);
   try {
     const cases = [
       { name: 'produce 1 KiB, acks=1, 8 partitions', topic: 'p8-1k', size: 1024, n: quick ? 300_000 : 3_000_000 },
       { name: 'produce 100 B, acks=1, 8 partitions', topic: 'p8-100', size: 100, n: quick ? 1_000_000 : 5_000_000 },
-      { name: 'produce 1 KiB, acks=1, 1 partition', topic: 'p1-1k', size: 1024, n: quick ? 300_000 : 2_000_000, partitions: 1 },
+      {
+        name: 'produce 1 KiB, acks=1, 1 partition',
+        topic: 'p1-1k',
+        size: 1024,
+        n: quick ? 300_000 : 2_000_000,
+        partitions: 1,
+      },
     ];
     for (const c of cases) {
-      createTopic(c.topic, c.partitions ?? 8);
-      const results = [];
+      createTopic(c.topic, c.partitions);
+      const produced = [];
       for (let i = 0; i < runs; i++) {
-        results.push(await runPerf(child.pid, ['produce', '-b', BOOTSTRAP, '-t', c.topic, '-n', String(c.n), '-s', String(c.size), '-a', '1']));
+        const args = ['produce', '-b', BOOTSTRAP, '-t', c.topic, '-n', String(c.n), '-s', String(c.size), '-a', '1'];
+        produced.push(await runPerf(child.pid, args));
       }
-      rows.push([`${c.name}: records/s`, median(results.map((r) => r.records_per_s)).toFixed(0)]);
-      rows.push([`${c.name}: MB/s`, median(results.map((r) => r.mb_per_s)).toFixed(1)]);
-      rows.push([`${c.name}: peak broker RSS (MB)`, Math.max(...results.map((r) => r.brokerRssMb)).toFixed(0)]);
+      rows.push([`${c.name}: records/s`, median(produced.map((r) => r.records_per_s))]);
+      rows.push([`${c.name}: MB/s`, median(produced.map((r) => r.mb_per_s))]);
+      rows.push([`${c.name}: peak broker RSS (MB)`, Math.max(...produced.map((r) => r.brokerRssMb))]);
       const consumed = [];
       for (let i = 0; i < runs; i++) {
         consumed.push(await runPerf(child.pid, ['consume', '-b', BOOTSTRAP, '-t', c.topic, '-n', String(c.n)]));
       }
-      rows.push([`consume (page cache) of that topic: MB/s`, median(consumed.map((r) => r.mb_per_s)).toFixed(1)]);
+      rows.push([`${c.name} → consume from page cache: MB/s`, median(consumed.map((r) => r.mb_per_s))]);
     }
-    createTopic('latency', 8);
-    const lat = await runPerf(child.pid, ['latency', '-b', BOOTSTRAP, '-t', 'latency', '-r', '50000', '-d', quick ? '5' : '20', '-s', '1024']);
-    rows.push(['end-to-end latency at 50 MB/s offered (1 KiB × 50k/s): p50 ms', lat.p50_ms.toFixed(2)]);
-    rows.push(['… p99 ms', lat.p99_ms.toFixed(2)]);
-    rows.push(['… p99.9 ms', lat.p999_ms.toFixed(2)]);
-    rows.push(['… broker RSS (MB)', String(lat.brokerRssMb)]);
+    createTopic('latency');
+    const seconds = quick ? '5' : '20';
+    const lat = await runPerf(child.pid, [
+      'latency',
+      '-b',
+      BOOTSTRAP,
+      '-t',
+      'latency',
+      '-r',
+      '50000',
+      '-d',
+      seconds,
+      '-s',
+      '1024',
+      '-l',
+      '1',
+    ]);
+    rows.push(['end-to-end latency, 1 KiB × 50k/s (50 MB/s offered): p50 ms', lat.p50_ms]);
+    rows.push(['… p99 ms', lat.p99_ms]);
+    rows.push(['… p99.9 ms', lat.p999_ms]);
+    rows.push(['… broker RSS (MB)', lat.brokerRssMb]);
   } finally {
     await stopBroker(child);
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log('| measure | median |\n| --- | ---: |');
-  for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+  return rows;
+}
+
+const fmt = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
+
+async function main() {
+  buildPerfTool();
+  const fluxo = await suite('fluxo');
+  const kafka = process.argv.includes('--with-kafka') ? await suite('kafka') : undefined;
+  console.log(`| measure (median of ${quick ? 1 : 3}) | Fluxo |${kafka ? ' Apache Kafka 4.0 | Fluxo / Kafka |' : ''}`);
+  console.log(`| --- | ---: |${kafka ? ' ---: | ---: |' : ''}`);
+  fluxo.forEach(([name, value], i) => {
+    const other = kafka?.[i]?.[1];
+    const extra = other === undefined ? '' : ` ${fmt(other)} | ${(value / other).toFixed(2)} |`;
+    console.log(`| ${name} | ${fmt(value)} |${extra}`);
+  });
 }
 
 await main();

@@ -5,6 +5,7 @@
  *   rdkafka-perf produce -b HOST:PORT -t TOPIC -n COUNT -s SIZE [-a ACKS] [-z CODEC] [-l LINGER_MS]
  *   rdkafka-perf consume -b HOST:PORT -t TOPIC -n COUNT
  *   rdkafka-perf latency -b HOST:PORT -t TOPIC -r RATE_PER_S -d SECONDS -s SIZE
+ *   rdkafka-perf create  -b HOST:PORT -t TOPIC -p PARTITIONS
  *
  * Prints one JSON line of results. Build: cc -O2 -o rdkafka-perf rdkafka-perf.c -lrdkafka -lpthread
  */
@@ -18,7 +19,7 @@
 #include <unistd.h>
 
 static const char *brokers = "localhost:9092", *topic = "bench", *codec = "none", *acks = "1";
-static long count = 1000000, size = 1024, rate = 10000, seconds = 10, linger_ms = 5;
+static long partitions = 8, count = 1000000, size = 1024, rate = 10000, seconds = 10, linger_ms = 5;
 static volatile long delivered = 0, failed = 0;
 
 static double now_s(void) {
@@ -67,32 +68,28 @@ static rd_kafka_t *make_producer(void) {
   return rk;
 }
 
-static rd_kafka_t *make_consumer(void) {
+/* A consumer reading every partition of the topic through one queue, without a group
+ * (the legacy per-partition API: no coordinator involved, so only the fetch path is measured). */
+static rd_kafka_t *consumer_rk;
+static rd_kafka_queue_t *make_consumer(int64_t start_offset) {
   char err[512];
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
   set(conf, "bootstrap.servers", brokers);
   set(conf, "fetch.wait.max.ms", "100");
-  set(conf, "fetch.max.bytes", "52428800");
-  set(conf, "max.partition.fetch.bytes", "10485760");
+  set(conf, "fetch.message.max.bytes", "10485760");
   set(conf, "queued.max.messages.kbytes", "262144");
   rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
   if (!rk) die("consumer", err);
-  rd_kafka_poll_set_consumer(rk);
-  /* Assign every partition from the beginning (no group: groups are measured elsewhere). */
+  consumer_rk = rk;
   const rd_kafka_metadata_t *md;
   rd_kafka_topic_t *t = rd_kafka_topic_new(rk, topic, NULL);
   if (rd_kafka_metadata(rk, 0, t, &md, 10000) != RD_KAFKA_RESP_ERR_NO_ERROR) die("metadata", topic);
   if (md->topic_cnt != 1 || md->topics[0].err) die("metadata", "topic not found");
-  rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt);
+  rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
   for (int i = 0; i < md->topics[0].partition_cnt; i++)
-    rd_kafka_topic_partition_list_add(parts, topic, md->topics[0].partitions[i].id)->offset = RD_KAFKA_OFFSET_END;
+    if (rd_kafka_consume_start_queue(t, md->topics[0].partitions[i].id, start_offset, q) == -1) die("consume_start", topic);
   rd_kafka_metadata_destroy(md);
-  rd_kafka_topic_destroy(t);
-  if (getenv("FROM_BEGINNING"))
-    for (int i = 0; i < parts->cnt; i++) parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
-  if (rd_kafka_assign(rk, parts)) die("assign", topic);
-  rd_kafka_topic_partition_list_destroy(parts);
-  return rk;
+  return q;
 }
 
 static void produce_to(rd_kafka_t *rk, const void *payload, size_t len) {
@@ -123,12 +120,11 @@ static int run_produce(void) {
 }
 
 static int run_consume(void) {
-  setenv("FROM_BEGINNING", "1", 1);
-  rd_kafka_t *rk = make_consumer();
+  rd_kafka_queue_t *q = make_consumer(RD_KAFKA_OFFSET_BEGINNING);
   long got = 0;
   double bytes = 0, start = 0, deadline = now_s() + 120;
   while (got < count && now_s() < deadline) {
-    rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
+    rd_kafka_message_t *m = rd_kafka_consume_queue(q, 100);
     if (!m) continue;
     if (!m->err) {
       if (got == 0) start = now_s();
@@ -140,8 +136,8 @@ static int run_consume(void) {
   double elapsed = now_s() - start;
   printf("{\"mode\":\"consume\",\"records\":%ld,\"seconds\":%.3f,\"records_per_s\":%.0f,\"mb_per_s\":%.1f}\n", got, elapsed,
          got / elapsed, bytes / elapsed / 1e6);
-  rd_kafka_consumer_close(rk);
-  rd_kafka_destroy(rk);
+  rd_kafka_queue_destroy(q);
+  rd_kafka_destroy(consumer_rk);
   return got < count ? 1 : 0;
 }
 
@@ -151,11 +147,11 @@ static volatile int consumer_ready = 0;
 
 static void *latency_consumer(void *arg) {
   (void)arg;
-  rd_kafka_t *rk = make_consumer();
+  rd_kafka_queue_t *q = make_consumer(RD_KAFKA_OFFSET_END);
   consumer_ready = 1;
   double deadline = now_s() + seconds + 30;
   while ((expected == 0 || latency_count < expected) && now_s() < deadline) {
-    rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 50);
+    rd_kafka_message_t *m = rd_kafka_consume_queue(q, 50);
     if (!m) continue;
     if (!m->err && m->len >= sizeof(int64_t)) {
       int64_t sent;
@@ -164,8 +160,7 @@ static void *latency_consumer(void *arg) {
     }
     rd_kafka_message_destroy(m);
   }
-  rd_kafka_consumer_close(rk);
-  rd_kafka_destroy(rk);
+  rd_kafka_queue_destroy(q);
   return NULL;
 }
 
@@ -199,6 +194,7 @@ static int run_latency(void) {
   rd_kafka_flush(rk, 30000);
   expected = delivered;
   pthread_join(th, NULL);
+  rd_kafka_destroy(consumer_rk);
   qsort(latencies, latency_count, sizeof(int64_t), cmp64);
   printf("{\"mode\":\"latency\",\"rate\":%ld,\"size\":%ld,\"records\":%ld,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,"
          "\"max_ms\":%.3f}\n",
@@ -207,12 +203,37 @@ static int run_latency(void) {
   return latency_count < total ? 1 : 0;
 }
 
+static int run_create(void) {
+  char err[512];
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  set(conf, "bootstrap.servers", brokers);
+  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (!rk) die("admin", err);
+  rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(topic, (int)partitions, 1, err, sizeof err);
+  if (!nt) die("new topic", err);
+  rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+  rd_kafka_CreateTopics(rk, &nt, 1, NULL, q);
+  rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 15000);
+  if (!ev) die("create", "timed out");
+  const rd_kafka_CreateTopics_result_t *res = rd_kafka_event_CreateTopics_result(ev);
+  size_t n;
+  const rd_kafka_topic_result_t **topics = rd_kafka_CreateTopics_result_topics(res, &n);
+  int failed_create = n != 1 || (rd_kafka_topic_result_error(topics[0]) && rd_kafka_topic_result_error(topics[0]) != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS);
+  printf("{\"mode\":\"create\",\"topic\":\"%s\",\"partitions\":%ld,\"error\":\"%s\"}\n", topic, partitions,
+         n ? rd_kafka_err2str(rd_kafka_topic_result_error(topics[0])) : "none");
+  rd_kafka_event_destroy(ev);
+  rd_kafka_NewTopic_destroy(nt);
+  rd_kafka_queue_destroy(q);
+  rd_kafka_destroy(rk);
+  return failed_create;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) die("usage", "rdkafka-perf produce|consume|latency [options]");
   const char *mode = argv[1];
   int opt;
   optind = 2;
-  while ((opt = getopt(argc, argv, "b:t:n:s:a:z:l:r:d:")) != -1) {
+  while ((opt = getopt(argc, argv, "b:t:n:s:a:z:l:r:d:p:")) != -1) {
     switch (opt) {
       case 'b': brokers = optarg; break;
       case 't': topic = optarg; break;
@@ -223,12 +244,14 @@ int main(int argc, char **argv) {
       case 'l': linger_ms = atol(optarg); break;
       case 'r': rate = atol(optarg); break;
       case 'd': seconds = atol(optarg); break;
+      case 'p': partitions = atol(optarg); break;
       default: die("usage", "unknown option");
     }
   }
   if (!strcmp(mode, "produce")) return run_produce();
   if (!strcmp(mode, "consume")) return run_consume();
   if (!strcmp(mode, "latency")) return run_latency();
+  if (!strcmp(mode, "create")) return run_create();
   die("usage", mode);
   return 2;
 }
