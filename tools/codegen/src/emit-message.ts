@@ -259,6 +259,27 @@ class MessageEmitter {
     L.push('}');
   }
 
+  /** Emits isDefault$X for every struct X some encoder compares with its default (and those they need). */
+  private emitDefaultChecks(): void {
+    const emitted = new Set<string>();
+    for (;;) {
+      const wanted = [...this.lines.join('\n').matchAll(/isDefault\$(\w+)\(/g)].map((m) => m[1]!);
+      const next = wanted.find((name) => !emitted.has(name));
+      if (next === undefined) return;
+      emitted.add(next);
+      const struct = this.structs.get(next);
+      if (!struct) throw new Error(`${this.spec.name}: no struct ${next} to compare with its default`);
+      const checks = struct.fields.map((f) => isDefaultExpr(f, `m.${camel(f.name)}`));
+      if (this.hasFlexible()) checks.push('m._unknownTaggedFields === undefined');
+      const L = this.lines;
+      L.push('');
+      L.push(`/** True when the value equals create${next}(), so a tagged or absent field need not be written. */`);
+      L.push(`function isDefault$${next}(m: ${next}): boolean {`);
+      L.push(`  return ${checks.length === 0 ? 'true' : checks.join(' &&\n    ')};`);
+      L.push('}');
+    }
+  }
+
   emit(): string {
     const spec = this.spec;
     this.collect(spec.fields);
@@ -291,6 +312,7 @@ class MessageEmitter {
     const root = this.rootName();
     this.emitStruct(root, spec.fields, true);
     for (const s of this.structs.values()) this.emitStruct(s.name, s.fields, false);
+    this.emitDefaultChecks();
 
     L.push('');
     L.push(`/** Decodes a ${spec.name} at \`version\`; throws ProtocolDecodeError on malformed bytes. */`);

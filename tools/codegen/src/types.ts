@@ -91,6 +91,10 @@ export function isDefaultExpr(field: FieldSpec, value: string): string {
   if (d === 'null') return `${value} === null`;
   if (isArray(field.type) || field.type === 'bytes' || field.type === 'records')
     return `(${value} !== null && ${value}.length === 0)`;
-  if (isStructType(field.type)) return `$deepEqual(${value}, ${d})`;
+  // A generated per-struct check: no default object is built and no generic walk runs per encode.
+  if (isStructType(field.type)) {
+    const mayBeNull = field.nullableVersions.lowest <= field.nullableVersions.highest;
+    return mayBeNull ? `(${value} !== null && isDefault$${field.type}(${value}))` : `isDefault$${field.type}(${value})`;
+  }
   return `${value} === ${d}`;
 }

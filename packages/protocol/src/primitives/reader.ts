@@ -87,13 +87,20 @@ export class Reader {
     return (u >>> 1) ^ -(u & 1);
   }
 
-  /** Zig-zag signed varlong (int64) as a number; exact within ±2^53, which covers timestamps and deltas. */
+  /** Zig-zag signed varlong (int64) as a number; exact for safe integers, which covers timestamps and deltas. */
   readVarlong(): number {
     let u = 0;
-    for (let shift = 0; shift < 70; shift += 7) {
+    // Seven bytes hold 49 bits, exact in a double; longer encodings continue in bigint.
+    for (let shift = 0; shift < 49; shift += 7) {
       const b = this.buf[this.need(1)]!;
       u += (b & 0x7f) * 2 ** shift;
       if ((b & 0x80) === 0) return u % 2 === 1 ? -(u + 1) / 2 : u / 2;
+    }
+    let big = BigInt(u);
+    for (let shift = 49n; shift < 70n; shift += 7n) {
+      const b = this.buf[this.need(1)]!;
+      big |= BigInt(b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return Number(big & 1n ? -((big + 1n) >> 1n) : big >> 1n);
     }
     throw new ProtocolDecodeError('varlong longer than 10 bytes');
   }

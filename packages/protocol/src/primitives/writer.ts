@@ -4,6 +4,8 @@ import type { RawTaggedField } from './reader.js';
 /** Byte fields at least this large are referenced, not copied, when written. */
 const ZERO_COPY_THRESHOLD_BYTES = 4096;
 const INITIAL_CAPACITY_BYTES = 256;
+/** Largest |v| whose zig-zag form (2|v|) a double holds exactly. */
+const VARLONG_FAST_MAX = 2 ** 52;
 
 /**
  * An append-only writer into a growable buffer. Large byte fields (record
@@ -90,8 +92,13 @@ export class Writer {
   writeVarint(v: number): void {
     this.writeUVarint(((v << 1) ^ (v >> 31)) >>> 0);
   }
-  /** Zig-zag varlong from a number (exact within ±2^53). */
+  /** Zig-zag varlong from a number (exact for every safe integer). */
   writeVarlong(v: number): void {
+    // Past ±2^52 the zig-zag value 2|v| no longer fits a double exactly; take the bigint path.
+    if (v > VARLONG_FAST_MAX || v < -VARLONG_FAST_MAX) {
+      this.writeVarlongBig(BigInt(v));
+      return;
+    }
     let u = v >= 0 ? v * 2 : -v * 2 - 1;
     this.ensure(10);
     while (u >= 0x80) {
@@ -99,6 +106,16 @@ export class Writer {
       u = Math.floor(u / 0x80);
     }
     this.buf[this.pos++] = u;
+  }
+
+  private writeVarlongBig(v: bigint): void {
+    let u = v >= 0n ? v << 1n : (-v << 1n) - 1n;
+    this.ensure(10);
+    while (u >= 0x80n) {
+      this.buf[this.pos++] = Number(u & 0x7fn) | 0x80;
+      u >>= 7n;
+    }
+    this.buf[this.pos++] = Number(u);
   }
 
   private writeUtf8(v: string, len: number): void {

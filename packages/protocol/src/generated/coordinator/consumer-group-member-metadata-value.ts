@@ -167,7 +167,7 @@ function write$ConsumerGroupMemberMetadataValueData(w: $Writer, m: ConsumerGroup
   const f_classicMemberMetadata = m.classicMemberMetadata;
   if (true) {
     let tagged: $TaggedFieldOut[] | undefined;
-    if (true && !($deepEqual(f_classicMemberMetadata, createClassicMemberMetadata()))) {
+    if (true && !((f_classicMemberMetadata !== null && isDefault$ClassicMemberMetadata(f_classicMemberMetadata)))) {
       (tagged ??= []).push({ tag: 0, write: (w) => {
         if (f_classicMemberMetadata === null) w.writeInt8(-1); else { w.writeInt8(1); write$ClassicMemberMetadata(w, f_classicMemberMetadata, v); }
       } });
@@ -300,6 +300,13 @@ function write$ClassicProtocol(w: $Writer, m: ClassicProtocol, v: number): void 
     let tagged: $TaggedFieldOut[] | undefined;
     $writeTaggedFields(w, tagged, m._unknownTaggedFields);
   }
+}
+
+/** True when the value equals createClassicMemberMetadata(), so a tagged or absent field need not be written. */
+function isDefault$ClassicMemberMetadata(m: ClassicMemberMetadata): boolean {
+  return m.sessionTimeoutMs === 0 &&
+    (m.supportedProtocols !== null && m.supportedProtocols.length === 0) &&
+    m._unknownTaggedFields === undefined;
 }
 
 /** Decodes a ConsumerGroupMemberMetadataValue at `version`; throws ProtocolDecodeError on malformed bytes. */

@@ -194,7 +194,7 @@ function write$FetchRequestData(w: $Writer, m: FetchRequestData, v: number): voi
   }
   if (v >= 15 && !(f_replicaId === -1)) throw new $ProtocolEncodeError(`FetchRequest.ReplicaId is set but version ${v} cannot carry it`);
   const f_replicaState = m.replicaState;
-  if (v <= 14 && !($deepEqual(f_replicaState, createReplicaState()))) throw new $ProtocolEncodeError(`FetchRequest.ReplicaState is set but version ${v} cannot carry it`);
+  if (v <= 14 && !(isDefault$ReplicaState(f_replicaState))) throw new $ProtocolEncodeError(`FetchRequest.ReplicaState is set but version ${v} cannot carry it`);
   const f_maxWaitMs = m.maxWaitMs;
   if (true) {
     w.writeInt32(f_maxWaitMs);
@@ -252,7 +252,7 @@ function write$FetchRequestData(w: $Writer, m: FetchRequestData, v: number): voi
         w.writeCompactNullableString(f_clusterId);
       } });
     }
-    if (v >= 15 && !($deepEqual(f_replicaState, createReplicaState()))) {
+    if (v >= 15 && !(isDefault$ReplicaState(f_replicaState))) {
       (tagged ??= []).push({ tag: 1, write: (w) => {
         write$ReplicaState(w, f_replicaState, v);
       } });
@@ -643,6 +643,13 @@ function write$ForgottenTopic(w: $Writer, m: ForgottenTopic, v: number): void {
     let tagged: $TaggedFieldOut[] | undefined;
     $writeTaggedFields(w, tagged, m._unknownTaggedFields);
   }
+}
+
+/** True when the value equals createReplicaState(), so a tagged or absent field need not be written. */
+function isDefault$ReplicaState(m: ReplicaState): boolean {
+  return m.replicaId === -1 &&
+    m.replicaEpoch === -1n &&
+    m._unknownTaggedFields === undefined;
 }
 
 /** Decodes a FetchRequest at `version`; throws ProtocolDecodeError on malformed bytes. */

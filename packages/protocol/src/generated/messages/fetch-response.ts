@@ -416,11 +416,11 @@ function write$PartitionData(w: $Writer, m: PartitionData, v: number): void {
     w.writeInt64(f_logStartOffset);
   }
   const f_divergingEpoch = m.divergingEpoch;
-  if (v <= 11 && !($deepEqual(f_divergingEpoch, createEpochEndOffset()))) throw new $ProtocolEncodeError(`FetchResponse.DivergingEpoch is set but version ${v} cannot carry it`);
+  if (v <= 11 && !(isDefault$EpochEndOffset(f_divergingEpoch))) throw new $ProtocolEncodeError(`FetchResponse.DivergingEpoch is set but version ${v} cannot carry it`);
   const f_currentLeader = m.currentLeader;
-  if (v <= 11 && !($deepEqual(f_currentLeader, createLeaderIdAndEpoch()))) throw new $ProtocolEncodeError(`FetchResponse.CurrentLeader is set but version ${v} cannot carry it`);
+  if (v <= 11 && !(isDefault$LeaderIdAndEpoch(f_currentLeader))) throw new $ProtocolEncodeError(`FetchResponse.CurrentLeader is set but version ${v} cannot carry it`);
   const f_snapshotId = m.snapshotId;
-  if (v <= 11 && !($deepEqual(f_snapshotId, createSnapshotId()))) throw new $ProtocolEncodeError(`FetchResponse.SnapshotId is set but version ${v} cannot carry it`);
+  if (v <= 11 && !(isDefault$SnapshotId(f_snapshotId))) throw new $ProtocolEncodeError(`FetchResponse.SnapshotId is set but version ${v} cannot carry it`);
   const f_abortedTransactions = m.abortedTransactions;
   if (v >= 4 && v <= 11) {
     if (f_abortedTransactions === null) w.writeArrayLength(-1); else { w.writeArrayLength(f_abortedTransactions.length); for (const e of f_abortedTransactions) write$AbortedTransaction(w, e, v); }
@@ -442,17 +442,17 @@ function write$PartitionData(w: $Writer, m: PartitionData, v: number): void {
   }
   if (v >= 12) {
     let tagged: $TaggedFieldOut[] | undefined;
-    if (v >= 12 && !($deepEqual(f_divergingEpoch, createEpochEndOffset()))) {
+    if (v >= 12 && !(isDefault$EpochEndOffset(f_divergingEpoch))) {
       (tagged ??= []).push({ tag: 0, write: (w) => {
         write$EpochEndOffset(w, f_divergingEpoch, v);
       } });
     }
-    if (v >= 12 && !($deepEqual(f_currentLeader, createLeaderIdAndEpoch()))) {
+    if (v >= 12 && !(isDefault$LeaderIdAndEpoch(f_currentLeader))) {
       (tagged ??= []).push({ tag: 1, write: (w) => {
         write$LeaderIdAndEpoch(w, f_currentLeader, v);
       } });
     }
-    if (v >= 12 && !($deepEqual(f_snapshotId, createSnapshotId()))) {
+    if (v >= 12 && !(isDefault$SnapshotId(f_snapshotId))) {
       (tagged ??= []).push({ tag: 2, write: (w) => {
         write$SnapshotId(w, f_snapshotId, v);
       } });
@@ -786,6 +786,27 @@ function write$NodeEndpoint(w: $Writer, m: NodeEndpoint, v: number): void {
     let tagged: $TaggedFieldOut[] | undefined;
     $writeTaggedFields(w, tagged, m._unknownTaggedFields);
   }
+}
+
+/** True when the value equals createEpochEndOffset(), so a tagged or absent field need not be written. */
+function isDefault$EpochEndOffset(m: EpochEndOffset): boolean {
+  return m.epoch === -1 &&
+    m.endOffset === -1n &&
+    m._unknownTaggedFields === undefined;
+}
+
+/** True when the value equals createLeaderIdAndEpoch(), so a tagged or absent field need not be written. */
+function isDefault$LeaderIdAndEpoch(m: LeaderIdAndEpoch): boolean {
+  return m.leaderId === -1 &&
+    m.leaderEpoch === -1 &&
+    m._unknownTaggedFields === undefined;
+}
+
+/** True when the value equals createSnapshotId(), so a tagged or absent field need not be written. */
+function isDefault$SnapshotId(m: SnapshotId): boolean {
+  return m.endOffset === -1n &&
+    m.epoch === -1 &&
+    m._unknownTaggedFields === undefined;
 }
 
 /** Decodes a FetchResponse at `version`; throws ProtocolDecodeError on malformed bytes. */

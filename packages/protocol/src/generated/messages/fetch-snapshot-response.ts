@@ -306,7 +306,7 @@ function write$PartitionSnapshot(w: $Writer, m: PartitionSnapshot, v: number): v
   }
   if (true) {
     let tagged: $TaggedFieldOut[] | undefined;
-    if (true && !($deepEqual(f_currentLeader, createLeaderIdAndEpoch()))) {
+    if (true && !(isDefault$LeaderIdAndEpoch(f_currentLeader))) {
       (tagged ??= []).push({ tag: 0, write: (w) => {
         write$LeaderIdAndEpoch(w, f_currentLeader, v);
       } });
@@ -503,6 +503,13 @@ function write$NodeEndpoint(w: $Writer, m: NodeEndpoint, v: number): void {
     let tagged: $TaggedFieldOut[] | undefined;
     $writeTaggedFields(w, tagged, m._unknownTaggedFields);
   }
+}
+
+/** True when the value equals createLeaderIdAndEpoch(), so a tagged or absent field need not be written. */
+function isDefault$LeaderIdAndEpoch(m: LeaderIdAndEpoch): boolean {
+  return m.leaderId === 0 &&
+    m.leaderEpoch === 0 &&
+    m._unknownTaggedFields === undefined;
 }
 
 /** Decodes a FetchSnapshotResponse at `version`; throws ProtocolDecodeError on malformed bytes. */

@@ -367,10 +367,10 @@ function write$PartitionProduceResponse(w: $Writer, m: PartitionProduceResponse,
     w.writeCompactNullableString(f_errorMessage);
   }
   const f_currentLeader = m.currentLeader;
-  if (v <= 9 && !($deepEqual(f_currentLeader, createLeaderIdAndEpoch()))) throw new $ProtocolEncodeError(`ProduceResponse.CurrentLeader is set but version ${v} cannot carry it`);
+  if (v <= 9 && !(isDefault$LeaderIdAndEpoch(f_currentLeader))) throw new $ProtocolEncodeError(`ProduceResponse.CurrentLeader is set but version ${v} cannot carry it`);
   if (v >= 9) {
     let tagged: $TaggedFieldOut[] | undefined;
-    if (v >= 10 && !($deepEqual(f_currentLeader, createLeaderIdAndEpoch()))) {
+    if (v >= 10 && !(isDefault$LeaderIdAndEpoch(f_currentLeader))) {
       (tagged ??= []).push({ tag: 0, write: (w) => {
         write$LeaderIdAndEpoch(w, f_currentLeader, v);
       } });
@@ -594,6 +594,13 @@ function write$NodeEndpoint(w: $Writer, m: NodeEndpoint, v: number): void {
     let tagged: $TaggedFieldOut[] | undefined;
     $writeTaggedFields(w, tagged, m._unknownTaggedFields);
   }
+}
+
+/** True when the value equals createLeaderIdAndEpoch(), so a tagged or absent field need not be written. */
+function isDefault$LeaderIdAndEpoch(m: LeaderIdAndEpoch): boolean {
+  return m.leaderId === -1 &&
+    m.leaderEpoch === -1 &&
+    m._unknownTaggedFields === undefined;
 }
 
 /** Decodes a ProduceResponse at `version`; throws ProtocolDecodeError on malformed bytes. */

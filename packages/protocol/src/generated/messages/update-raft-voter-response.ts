@@ -87,7 +87,7 @@ function write$UpdateRaftVoterResponseData(w: $Writer, m: UpdateRaftVoterRespons
   const f_currentLeader = m.currentLeader;
   if (true) {
     let tagged: $TaggedFieldOut[] | undefined;
-    if (true && !($deepEqual(f_currentLeader, createCurrentLeader()))) {
+    if (true && !(isDefault$CurrentLeader(f_currentLeader))) {
       (tagged ??= []).push({ tag: 0, write: (w) => {
         write$CurrentLeader(w, f_currentLeader, v);
       } });
@@ -177,6 +177,15 @@ function write$CurrentLeader(w: $Writer, m: CurrentLeader, v: number): void {
     let tagged: $TaggedFieldOut[] | undefined;
     $writeTaggedFields(w, tagged, m._unknownTaggedFields);
   }
+}
+
+/** True when the value equals createCurrentLeader(), so a tagged or absent field need not be written. */
+function isDefault$CurrentLeader(m: CurrentLeader): boolean {
+  return m.leaderId === -1 &&
+    m.leaderEpoch === -1 &&
+    m.host === "" &&
+    m.port === 0 &&
+    m._unknownTaggedFields === undefined;
 }
 
 /** Decodes a UpdateRaftVoterResponse at `version`; throws ProtocolDecodeError on malformed bytes. */
