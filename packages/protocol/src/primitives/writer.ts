@@ -20,7 +20,8 @@ export class Writer {
   private sealedBytes = 0;
 
   constructor(capacity = INITIAL_CAPACITY_BYTES) {
-    this.buf = Buffer.allocUnsafe(capacity);
+    // Growth doubles the capacity, so it must start above zero.
+    this.buf = Buffer.allocUnsafe(Math.max(16, capacity));
   }
 
   /** Total bytes written so far. */
@@ -185,17 +186,26 @@ export class Writer {
     this.writeRaw(field.data);
   }
 
-  /** Overwrites an int32 at an absolute position already written (e.g. a size prefix). */
+  /**
+   * Overwrites an int32 at an absolute position this writer wrote itself (e.g. a
+   * size prefix reserved with writeInt32). Byte by byte, so it is correct even
+   * where the four bytes fall across two pieces.
+   */
   patchInt32(position: number, v: number): void {
+    for (let i = 0; i < 4; i++) this.patchByte(position + i, (v >>> (24 - 8 * i)) & 0xff);
+  }
+
+  private patchByte(position: number, byte: number): void {
     let at = position;
     for (const piece of this.sealed) {
       if (at < piece.length) {
-        piece.writeInt32BE(v, at);
+        piece[at] = byte;
         return;
       }
       at -= piece.length;
     }
-    this.buf.writeInt32BE(v, at);
+    if (at >= this.pos) throw new RangeError(`patch position ${position} is beyond the ${this.length} bytes written`);
+    this.buf[at] = byte;
   }
 
   private seal(): void {
