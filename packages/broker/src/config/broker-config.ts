@@ -1,3 +1,5 @@
+import type { LogConfig } from '@fluxo/storage';
+
 /**
  * The broker's validated configuration, by Kafka's names camelCased. The
  * parser (properties file, FLUXO_* environment, flags) and the full list of
@@ -12,4 +14,39 @@ export interface BrokerConfig {
   readonly autoCreateTopicsEnable: boolean;
   readonly messageMaxBytes: number;
   readonly socketRequestMaxBytes: number;
+
+  readonly processRoles: readonly string[];
+  /** The PLAINTEXT listener this process binds. */
+  readonly listener: ListenerAddress;
+  /** What clients are told to connect to (advertised.listeners, else the listener). */
+  readonly advertisedListener: ListenerAddress;
+  readonly brokerRack: string | null;
+  readonly deleteTopicEnable: boolean;
+  /** -1 means unlimited, as in Kafka. */
+  readonly logRetentionMs: number;
+  readonly logRetentionBytes: number;
+  readonly logSegmentBytes: number;
+  readonly logRollMs: number;
+  readonly logRetentionCheckIntervalMs: number;
+  /** Number.MAX_SAFE_INTEGER stands for Kafka's Long.MAX_VALUE (never). */
+  readonly logFlushIntervalMessages: number;
+  /** null: Kafka's default (log.flush.scheduler.interval.ms, i.e. never). */
+  readonly logFlushIntervalMs: number | null;
+  readonly minInsyncReplicas: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  /** Requests read from one connection but not yet answered; reading pauses at this bound. */
+  readonly queuedMaxRequests: number;
+  /** Topic config defaults derived from the broker's log.* settings (storage's synonym table). */
+  readonly logDefaults: LogConfig;
+  /** Every setting's effective value as text, by Kafka name (for DescribeConfigs). */
+  readonly values: ReadonlyMap<string, string>;
+  /** Names set explicitly (file, environment or flag) rather than defaulted. */
+  readonly explicit: ReadonlySet<string>;
+}
+
+export interface ListenerAddress {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
 }

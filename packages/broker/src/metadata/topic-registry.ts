@@ -19,3 +19,25 @@ export interface TopicRegistry {
   byId(topicId: string): TopicInfo | undefined;
   list(): TopicInfo[];
 }
+
+/**
+ * The registry's write side, used by the admin handlers. Each change is durable
+ * when the call returns (the file is replaced atomically).
+ */
+export interface MutableTopicRegistry extends TopicRegistry {
+  /** Adds a topic; the caller has validated the name and checked it is new. */
+  add(topic: TopicInfo): void;
+  remove(name: string): void;
+  /** Replaces a topic's entry (partition count or config overrides changed). */
+  update(topic: TopicInfo): void;
+  /** True when a topic with this id was removed and its files may still be on disk. */
+  wasDeleted(topicId: string): boolean;
+  /** Forgets the removed ids once their files are gone. */
+  forgetDeleted(): void;
+}
+
+/** True when `registry` can also be changed (the single-node file registry can). */
+export function isMutableTopicRegistry(registry: TopicRegistry): registry is MutableTopicRegistry {
+  const r = registry as Partial<MutableTopicRegistry>;
+  return typeof r.add === 'function' && typeof r.remove === 'function' && typeof r.update === 'function';
+}
