@@ -1,35 +1,8 @@
 /**
- * Kafka error codes the broker answers with (Kafka's Errors.java names and
- * numbers). A client's mistake is one of these in the response, never a throw.
+ * Kafka error codes the broker answers with: Kafka's own table, generated from
+ * Apache Kafka's Errors enum, lives in @fluxo/protocol. A client's mistake is one
+ * of these in the response, never a throw.
  */
-export const ErrorCode = {
-  UNKNOWN_SERVER_ERROR: -1,
-  NONE: 0,
-  OFFSET_OUT_OF_RANGE: 1,
-  CORRUPT_MESSAGE: 2,
-  UNKNOWN_TOPIC_OR_PARTITION: 3,
-  INVALID_FETCH_SIZE: 4,
-  LEADER_NOT_AVAILABLE: 5,
-  NOT_LEADER_OR_FOLLOWER: 6,
-  REQUEST_TIMED_OUT: 7,
-  MESSAGE_TOO_LARGE: 10,
-  INVALID_TOPIC_EXCEPTION: 17,
-  RECORD_LIST_TOO_LARGE: 18,
-  NOT_ENOUGH_REPLICAS: 19,
-  INVALID_REQUIRED_ACKS: 21,
-  INVALID_TIMESTAMP: 32,
-  UNSUPPORTED_VERSION: 35,
-  TOPIC_ALREADY_EXISTS: 36,
-  INVALID_PARTITIONS: 37,
-  INVALID_REPLICATION_FACTOR: 38,
-  INVALID_REPLICA_ASSIGNMENT: 39,
-  INVALID_CONFIG: 40,
-  NOT_CONTROLLER: 41,
-  INVALID_REQUEST: 42,
-  POLICY_VIOLATION: 44,
-  TOPIC_DELETION_DISABLED: 73,
-  UNKNOWN_TOPIC_ID: 100,
-  RESOURCE_NOT_FOUND: 107,
-} as const;
-
+export { ErrorCode, type ErrorCodeName } from '@fluxo/protocol';
+import type { ErrorCode } from '@fluxo/protocol';
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -3,7 +3,8 @@
 // followers). Long poll: answered at once when min_bytes are available, an
 // error occurred, or max_wait_ms is 0; otherwise after max_wait_ms or as soon
 // as appends bring min_bytes. max_bytes and partition_max_bytes bound the
-// response, but the first batch found is always returned whole (KIP-74).
+// response (max_bytes capped at Kafka's fetch.max.bytes default, 55 MiB), but
+// the first batch found is always returned whole (KIP-74).
 // Topic ids from v13 (unknown id: UNKNOWN_TOPIC_ID). Fetch sessions of
 // KIP-227 from v7: epoch 0 opens a session (full response), epoch -1 is
 // sessionless, later epochs are incremental (only changed partitions);
@@ -21,6 +22,8 @@ import { fetchSessionCacheOf } from '../fetch/session-cache-registry.js';
 import type { BrokerServices } from '../services.js';
 import type { ApiHandler, RequestContext } from './handler.js';
 
+/** Kafka's broker setting fetch.max.bytes (default 55 MiB): caps a request's max_bytes. */
+const FETCH_MAX_BYTES = 57_671_680;
 /** Topic ids replace topic names in Fetch from v13. */
 const FIRST_TOPIC_ID_VERSION = 13;
 
@@ -37,8 +40,8 @@ export const fetchHandler: ApiHandler = {
     const context = newFetchContext(broker, fetchSessionCacheOf(broker), request, usesTopicIds, broker.clock.nowMs());
     if (context.kind === 'error') return FetchResponse.create({ errorCode: context.errorCode, sessionId: 0 });
     const targets = targetsOf(context);
-    const read = (): FetchReadResult =>
-      readPartitions(broker, targets, request.maxBytes, request.isolationLevel, usesTopicIds);
+    const maxBytes = Math.min(request.maxBytes, FETCH_MAX_BYTES);
+    const read = (): FetchReadResult => readPartitions(broker, targets, maxBytes, request.isolationLevel, usesTopicIds);
     const first = read();
     const answerNow =
       request.maxWaitMs <= 0 || targets.length === 0 || first.hasError || first.bytes >= request.minBytes;

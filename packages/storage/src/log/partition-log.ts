@@ -1,0 +1,424 @@
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import type { Clock } from '@fluxo/core';
+import type { LogConfig } from '../config/log-config.js';
+import { StorageErrorCode } from '../error-codes.js';
+import { assignOffsets, validateBatches } from '../records/batch-validation.js';
+import { findRecordByTimestamp } from '../records/record-walk.js';
+import { parseLogFileName, segmentPaths } from '../segment/file-names.js';
+import { LogSegment, type SegmentOptions } from '../segment/log-segment.js';
+import { ListOffsetsTimestamp } from './list-offsets-timestamps.js';
+import { readPartitionMetadata, writePartitionMetadata } from './partition-metadata-file.js';
+
+export interface AppendResult {
+  readonly errorCode: number;
+  readonly errorMessage: string | null;
+  /** First offset assigned (-1 on error). */
+  readonly baseOffset: bigint;
+  readonly lastOffset: bigint;
+  /** The broker time stamped on the batches with LogAppendTime, else -1. */
+  readonly logAppendTimeMs: bigint;
+  readonly logStartOffset: bigint;
+}
+
+export interface ReadResult {
+  readonly errorCode: number;
+  /** Whole batches as stored (a view the network layer can writev). */
+  readonly records: Buffer;
+  readonly highWatermark: bigint;
+  readonly lastStableOffset: bigint;
+  readonly logStartOffset: bigint;
+}
+
+export interface TimestampAndOffset {
+  readonly timestamp: bigint;
+  readonly offset: bigint;
+  readonly leaderEpoch: number;
+}
+
+/** Called with the bytes appended; long-poll fetches wait on this. */
+export type AppendListener = (appendedBytes: number) => void;
+
+export interface PartitionLogOptions {
+  readonly dir: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly topicId: string;
+  readonly config: LogConfig;
+  readonly clock: Clock;
+  /** Offsets below this were fsynced before the last shutdown; later segments are validated (default: all). */
+  readonly recoveryPoint?: bigint;
+  readonly logStartOffset?: bigint;
+}
+
+const EMPTY = Buffer.alloc(0);
+/** Single node: every batch is written in leader epoch 0. */
+export const LEADER_EPOCH = 0;
+
+/**
+ * One partition's log: its segments, log start offset and end offset. All
+ * operations are synchronous, so an append and a read never interleave.
+ */
+export class PartitionLog {
+  readonly topic: string;
+  readonly partition: number;
+  readonly topicId: string;
+  readonly dir: string;
+  config: LogConfig;
+  logStartOffset: bigint;
+  /** Offsets below this are fsynced. */
+  recoveryPoint: bigint;
+  /** Set by the LogManager to persist the log start offset when it moves. */
+  onLogStartOffsetMoved: (() => void) | undefined;
+  private readonly clock: Clock;
+  private segments: LogSegment[] = [];
+  private unflushedMessages = 0;
+  private lastFlushMs: number;
+  private readonly listeners = new Set<AppendListener>();
+  private closed = false;
+
+  private constructor(options: PartitionLogOptions) {
+    this.topic = options.topic;
+    this.partition = options.partition;
+    this.topicId = options.topicId;
+    this.dir = options.dir;
+    this.config = options.config;
+    this.clock = options.clock;
+    this.logStartOffset = 0n;
+    this.recoveryPoint = options.recoveryPoint ?? 0n;
+    this.lastFlushMs = options.clock.monotonicMs();
+  }
+
+  /** Opens (recovering what needs it) or creates the partition directory. */
+  static open(options: PartitionLogOptions): PartitionLog {
+    const log = new PartitionLog(options);
+    mkdirSync(options.dir, { recursive: true });
+    if (readPartitionMetadata(options.dir) === undefined) writePartitionMetadata(options.dir, options.topicId);
+    log.loadSegments(options.logStartOffset ?? 0n);
+    return log;
+  }
+
+  private loadSegments(checkpointedStart: bigint): void {
+    const bases = readdirSync(this.dir)
+      .map(parseLogFileName)
+      .filter((b): b is bigint => b !== undefined)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const options = this.segmentOptions();
+    for (let i = 0; i < bases.length; i++) {
+      const { segment, truncated } = LogSegment.open(this.dir, bases[i], options, this.recoveryPoint);
+      this.segments.push(segment);
+      if (truncated !== null) {
+        // Everything after a torn or corrupt batch is unreachable: drop the later segments.
+        for (const later of bases.slice(i + 1)) deleteSegmentFiles(this.dir, later);
+        break;
+      }
+    }
+    if (this.segments.length === 0) this.segments.push(LogSegment.create(this.dir, checkpointedStart, options));
+    const first = this.segments[0].baseOffset;
+    this.logStartOffset = checkpointedStart > first ? checkpointedStart : first;
+    if (this.logStartOffset > this.logEndOffset) this.logStartOffset = this.logEndOffset;
+    if (this.recoveryPoint > this.logEndOffset) this.recoveryPoint = this.logEndOffset;
+  }
+
+  private segmentOptions(): SegmentOptions {
+    return { indexIntervalBytes: this.config.indexIntervalBytes, segmentIndexBytes: this.config.segmentIndexBytes };
+  }
+
+  private get active(): LogSegment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  get logEndOffset(): bigint {
+    return this.active.nextOffset;
+  }
+  /** Single node: everything written is committed. */
+  get highWatermark(): bigint {
+    return this.logEndOffset;
+  }
+  /** No transactions yet: the last stable offset is the high watermark. */
+  get lastStableOffset(): bigint {
+    return this.highWatermark;
+  }
+  get sizeBytes(): number {
+    let total = 0;
+    for (const s of this.segments) total += s.size;
+    return total;
+  }
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+  /** Base offsets of the segments, oldest first. */
+  segmentBaseOffsets(): bigint[] {
+    return this.segments.map((s) => s.baseOffset);
+  }
+
+  updateConfig(config: LogConfig): void {
+    this.config = config;
+    for (const s of this.segments) s.updateOptions(this.segmentOptions());
+  }
+
+  /**
+   * Validates, assigns offsets to and writes a produced record set. Nothing is
+   * written when any batch is rejected.
+   */
+  append(records: Buffer, nowMs: number): AppendResult {
+    if (this.closed)
+      return rejected(StorageErrorCode.KAFKA_STORAGE_ERROR, 'the log is closed (shutting down or deleted)');
+    const logAppendTime = this.config.messageTimestampType === 'LogAppendTime';
+    const summary = validateBatches(
+      records,
+      {
+        maxMessageBytes: this.config.maxMessageBytes,
+        logAppendTime,
+        timestampBeforeMaxMs: this.config.messageTimestampBeforeMaxMs,
+        timestampAfterMaxMs: this.config.messageTimestampAfterMaxMs,
+      },
+      nowMs,
+    );
+    if (summary.errorCode !== StorageErrorCode.NONE) return rejected(summary.errorCode, summary.errorMessage);
+    const baseOffset = this.logEndOffset;
+    const lastOffset = baseOffset + BigInt(summary.offsetCount) - 1n;
+    this.maybeRoll(records.length, lastOffset, nowMs);
+    const next = assignOffsets(records, baseOffset, LEADER_EPOCH, logAppendTime ? nowMs : null);
+    this.active.append(records, next, nowMs);
+    this.unflushedMessages += summary.offsetCount;
+    if (this.unflushedMessages >= this.config.flushMessages) this.flush();
+    for (const listener of this.listeners) listener(records.length);
+    return {
+      errorCode: StorageErrorCode.NONE,
+      errorMessage: null,
+      baseOffset,
+      lastOffset,
+      logAppendTimeMs: logAppendTime ? BigInt(nowMs) : -1n,
+      logStartOffset: this.logStartOffset,
+    };
+  }
+
+  /** Kafka's roll rules: segment.bytes, segment.ms, full indexes, relative offset overflow. */
+  private maybeRoll(appendBytes: number, lastOffset: bigint, nowMs: number): void {
+    const active = this.active;
+    if (active.isEmpty) return;
+    const full = active.size + appendBytes > this.config.segmentBytes;
+    const old = nowMs - active.rollingBaseMs > this.config.segmentMs;
+    if (full || old || active.indexesFull(lastOffset)) this.roll();
+  }
+
+  /** Starts a new active segment at the log end offset. The old one is fsynced by the next flush. */
+  roll(): void {
+    const old = this.active;
+    if (old.isEmpty) return;
+    old.seal();
+    this.segments.push(LogSegment.create(this.dir, this.logEndOffset, this.segmentOptions()));
+  }
+
+  /**
+   * Whole batches from the one holding `offset`, up to `maxBytes` (the first
+   * batch even when larger with `minOneBatch`, KIP-74). OFFSET_OUT_OF_RANGE
+   * outside [logStartOffset, highWatermark].
+   */
+  read(offset: bigint, maxBytes: number, minOneBatch: boolean): ReadResult {
+    const highWatermark = this.highWatermark;
+    const result = (errorCode: number, records: Buffer): ReadResult => ({
+      errorCode,
+      records,
+      highWatermark,
+      lastStableOffset: highWatermark,
+      logStartOffset: this.logStartOffset,
+    });
+    if (offset < this.logStartOffset || offset > highWatermark)
+      return result(StorageErrorCode.OFFSET_OUT_OF_RANGE, EMPTY);
+    if (offset === highWatermark || (maxBytes <= 0 && !minOneBatch)) return result(StorageErrorCode.NONE, EMPTY);
+    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
+      const segment = this.segments[i];
+      const position = segment.positionOf(offset);
+      if (position >= 0) return result(StorageErrorCode.NONE, segment.read(position, maxBytes, minOneBatch));
+    }
+    return result(StorageErrorCode.NONE, EMPTY);
+  }
+
+  /** Index of the last segment whose base offset is <= offset (0 if none). */
+  private segmentIndexFor(offset: bigint): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.segments[mid].baseOffset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  /**
+   * ListOffsets: -1 latest, -2 earliest, -3 max timestamp, -4 earliest local,
+   * -5 latest tiered, else the first offset whose timestamp is >= the target.
+   * null when no record qualifies (Kafka answers offset -1, timestamp -1).
+   */
+  offsetForTimestamp(timestamp: bigint): TimestampAndOffset | null {
+    const at = (offset: bigint): TimestampAndOffset => ({ timestamp: -1n, offset, leaderEpoch: LEADER_EPOCH });
+    switch (timestamp) {
+      case ListOffsetsTimestamp.LATEST:
+        return at(this.highWatermark);
+      case ListOffsetsTimestamp.EARLIEST:
+      case ListOffsetsTimestamp.EARLIEST_LOCAL:
+        return at(this.logStartOffset);
+      case ListOffsetsTimestamp.LATEST_TIERED:
+        return null;
+      case ListOffsetsTimestamp.MAX_TIMESTAMP:
+        return this.maxTimestampOffset();
+    }
+    if (timestamp < 0n) return null;
+    return this.firstOffsetAtOrAfter(Number(timestamp));
+  }
+
+  private firstOffsetAtOrAfter(targetMs: number): TimestampAndOffset | null {
+    for (const segment of this.segments) {
+      if (segment.maxTimestamp < targetMs || segment.nextOffset <= this.logStartOffset) continue;
+      const relative = segment.timeIndex.floor(targetMs, true);
+      const position = relative === undefined ? 0 : (segment.offsetIndex.floor(relative) ?? 0);
+      let found: TimestampAndOffset | null = null;
+      segment.scan(position, (b) => {
+        if (b.maxTimestamp < targetMs || b.lastOffset < this.logStartOffset) return false;
+        const hit = findRecordByTimestamp(segment.readAt(b.position, b.size), targetMs, false, this.logStartOffset);
+        if (hit === null) return false;
+        found = { timestamp: BigInt(hit.timestamp), offset: hit.offset, leaderEpoch: LEADER_EPOCH };
+        return true;
+      });
+      if (found !== null) return found;
+    }
+    return null;
+  }
+
+  private maxTimestampOffset(): TimestampAndOffset | null {
+    let best: LogSegment | undefined;
+    for (const s of this.segments)
+      if (s.maxTimestamp >= 0 && (best === undefined || s.maxTimestamp > best.maxTimestamp)) best = s;
+    if (best === undefined) return null;
+    const segment = best;
+    const position = segment.positionOf(segment.offsetOfMaxTimestamp);
+    if (position < 0) return null;
+    let found: TimestampAndOffset | null = null;
+    segment.scan(position, (b) => {
+      const hit = findRecordByTimestamp(segment.readAt(b.position, b.size), segment.maxTimestamp, true, 0n);
+      if (hit !== null) found = { timestamp: BigInt(hit.timestamp), offset: hit.offset, leaderEpoch: LEADER_EPOCH };
+      return true;
+    });
+    return found;
+  }
+
+  /**
+   * DeleteRecords: moves the log start offset to `offset` (-1: the high
+   * watermark) and deletes the segments wholly below it.
+   */
+  deleteRecordsBefore(offset: bigint): { errorCode: number; lowWatermark: bigint } {
+    const target = offset === -1n ? this.highWatermark : offset;
+    if (target < 0n || target > this.highWatermark)
+      return { errorCode: StorageErrorCode.OFFSET_OUT_OF_RANGE, lowWatermark: this.logStartOffset };
+    if (target > this.logStartOffset) {
+      this.logStartOffset = target;
+      this.deleteSegmentsBelowLogStart();
+      this.onLogStartOffsetMoved?.();
+    }
+    return { errorCode: StorageErrorCode.NONE, lowWatermark: this.logStartOffset };
+  }
+
+  private deleteSegmentsBelowLogStart(): void {
+    let count = 0;
+    while (count < this.segments.length) {
+      const upper = this.segments[count + 1]?.baseOffset ?? this.logEndOffset;
+      const isEmptyActive = count === this.segments.length - 1 && this.segments[count].isEmpty;
+      if (upper > this.logStartOffset || isEmptyActive) break;
+      count++;
+    }
+    this.deleteOldestSegments(count);
+  }
+
+  /**
+   * Retention: deletes the oldest segments past retention.ms (by their newest
+   * timestamp) or beyond retention.bytes, whole segments only, as Kafka does.
+   * The active segment counts too: it is rolled first when it must go.
+   * Returns the number of segments deleted.
+   */
+  deleteRetentionBreachedSegments(nowMs: number): number {
+    if (!this.config.cleanupPolicy.includes('delete')) return 0;
+    let count = 0;
+    const { retentionMs, retentionBytes } = this.config;
+    let excess = retentionBytes < 0 ? 0 : this.sizeBytes - retentionBytes;
+    while (count < this.segments.length) {
+      const segment = this.segments[count];
+      if (segment.isEmpty) break;
+      const expired = retentionMs >= 0 && nowMs - segment.largestTimestampMs > retentionMs;
+      const tooBig = retentionBytes >= 0 && excess - segment.size >= 0;
+      if (!expired && !tooBig) break;
+      excess -= segment.size;
+      count++;
+    }
+    const deleted = this.deleteOldestSegments(count);
+    if (deleted > 0) this.onLogStartOffsetMoved?.();
+    return deleted;
+  }
+
+  private deleteOldestSegments(count: number): number {
+    if (count === 0) return 0;
+    if (count === this.segments.length) this.roll();
+    const doomed = this.segments.splice(0, count);
+    for (const segment of doomed) segment.delete();
+    const first = this.segments[0].baseOffset;
+    if (first > this.logStartOffset) this.logStartOffset = first;
+    return doomed.length;
+  }
+
+  /** fsync every segment with unflushed data; the recovery point becomes the log end offset. */
+  flush(): void {
+    for (const segment of this.segments) segment.flush();
+    this.recoveryPoint = this.logEndOffset;
+    this.unflushedMessages = 0;
+    this.lastFlushMs = this.clock.monotonicMs();
+  }
+
+  /** flush.ms: called by the LogManager's scheduler. */
+  maybeFlushByTime(): void {
+    if (this.unflushedMessages > 0 && this.clock.monotonicMs() - this.lastFlushMs >= this.config.flushMs) this.flush();
+  }
+
+  /** fsyncs rolled segments (Kafka flushes a segment once it is rolled) and moves the recovery point to the active segment. */
+  async flushRolledSegments(): Promise<void> {
+    const active = this.active;
+    if (this.recoveryPoint >= active.baseOffset) return;
+    for (const segment of this.segments.slice(0, -1)) await segment.flushAsync();
+    if (!this.closed && active.baseOffset > this.recoveryPoint) this.recoveryPoint = active.baseOffset;
+  }
+
+  /** Registers a listener for appends; returns its removal. */
+  onAppend(listener: AppendListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    for (const segment of this.segments) segment.close();
+    this.closed = true;
+  }
+
+  /** Closes the files without flushing: the partition is being deleted. */
+  abandon(): void {
+    for (const segment of this.segments) segment.abandon();
+    this.closed = true;
+    this.listeners.clear();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
+
+function rejected(errorCode: number, errorMessage: string | null): AppendResult {
+  return { errorCode, errorMessage, baseOffset: -1n, lastOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n };
+}
+
+function deleteSegmentFiles(dir: string, baseOffset: bigint): void {
+  for (const path of Object.values(segmentPaths(dir, baseOffset))) rmSync(path, { force: true });
+}

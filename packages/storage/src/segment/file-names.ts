@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+
+/** Kafka names segment files by their base offset, zero-padded to 20 digits. */
+export function offsetFileStem(baseOffset: bigint): string {
+  return baseOffset.toString().padStart(20, '0');
+}
+
+export const LOG_SUFFIX = '.log';
+export const INDEX_SUFFIX = '.index';
+export const TIME_INDEX_SUFFIX = '.timeindex';
+
+export function segmentPaths(dir: string, baseOffset: bigint): { log: string; index: string; timeIndex: string } {
+  const stem = join(dir, offsetFileStem(baseOffset));
+  return { log: stem + LOG_SUFFIX, index: stem + INDEX_SUFFIX, timeIndex: stem + TIME_INDEX_SUFFIX };
+}
+
+/** The base offset of a `<20 digits>.log` file name, or undefined for other files. */
+export function parseLogFileName(name: string): bigint | undefined {
+  const match = /^(\d{20})\.log$/.exec(name);
+  return match === null ? undefined : BigInt(match[1]);
+}
+
+/** `<topic>-<partition>`; topic names may themselves contain '-', so split at the last one. */
+export function partitionDirName(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}
+
+export function parsePartitionDirName(name: string): { topic: string; partition: number } | undefined {
+  const dash = name.lastIndexOf('-');
+  if (dash <= 0) return undefined;
+  const partText = name.slice(dash + 1);
+  if (!/^\d+$/.test(partText)) return undefined;
+  return { topic: name.slice(0, dash), partition: Number(partText) };
+}
