@@ -3,6 +3,7 @@ import { type Clock, systemClock } from '@fluxo/core';
 import { LogManager, resolveLogConfig } from '@fluxo/storage';
 import { logConfigOf } from './admin/topic-admin.js';
 import type { BrokerConfig } from './config/broker-config.js';
+import { completeDelayedFetches } from './fetch/delayed-fetch.js';
 import { createHandlerTable } from './handlers/registry.js';
 import type { Logger } from './log/logger.js';
 import { DataDirLock } from './metadata/data-dir-lock.js';
@@ -73,7 +74,7 @@ export class BrokerServer {
         return topic === undefined ? undefined : resolveLogConfig(config.logDefaults, topic.configs);
       },
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
-      checkpointIntervalMs: Number(config.values.get('log.flush.offset.checkpoint.interval.ms')),
+      checkpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
     });
     const advertised = {
       host: config.advertisedListener.host === '' ? 'localhost' : config.advertisedListener.host,
@@ -121,7 +122,10 @@ export class BrokerServer {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('shutting down');
-      await this.socketServer.shutdown();
+      // Long-polling fetches answer now with what they have, so in-flight requests drain at once.
+      const shutdown = this.socketServer.shutdown();
+      completeDelayedFetches(this.services);
+      await shutdown;
       await this.logs.close();
       this.lock.release();
       this.logger.info('shut down cleanly');

@@ -37,6 +37,12 @@ export interface BrokerConfig {
   readonly maxConnectionsPerIp: number;
   /** Requests read from one connection but not yet answered; reading pauses at this bound. */
   readonly queuedMaxRequests: number;
+  /** fetch.max.bytes: the most one Fetch response may carry, whatever the client asks. */
+  readonly fetchMaxBytes: number;
+  /** max.incremental.fetch.session.cache.slots (KIP-227). */
+  readonly maxIncrementalFetchSessionCacheSlots: number;
+  /** log.flush.offset.checkpoint.interval.ms */
+  readonly logFlushOffsetCheckpointIntervalMs: number;
   /** Topic config defaults derived from the broker's log.* settings (storage's synonym table). */
   readonly logDefaults: LogConfig;
   /** Every setting's effective value as text, by Kafka name (for DescribeConfigs). */

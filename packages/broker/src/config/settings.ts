@@ -89,6 +89,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   spec('max.connections', 'int', INT_MAX, { min: 0 }),
   spec('max.connections.per.ip', 'int', INT_MAX, { min: 0 }),
   spec('queued.max.requests', 'int', '500', { min: 1 }),
+  spec('fetch.max.bytes', 'int', '57671680', { min: 1024 }),
+  spec('max.incremental.fetch.session.cache.slots', 'int', '1000', { min: 0 }),
   spec('connections.max.idle.ms', 'long', '600000'),
   spec('num.network.threads', 'int', '3', { min: 1, ignored: true }),
   spec('num.io.threads', 'int', '8', { min: 1, ignored: true }),

@@ -1,5 +1,5 @@
 import type { FetchRequest } from '@fluxo/protocol';
-import { DataPathErrorCode } from '../produce/data-path-errors.js';
+import { ErrorCode } from '../errors.js';
 import type { BrokerServices } from '../services.js';
 import {
   type FetchSession,
@@ -76,11 +76,10 @@ export function newFetchContext(
     return { kind: 'full', session };
   }
   const session = sessionId === INVALID_SESSION_ID ? undefined : cache.get(sessionId, nowMs);
-  if (session === undefined) return { kind: 'error', errorCode: DataPathErrorCode.FETCH_SESSION_ID_NOT_FOUND };
-  if (session.epoch !== sessionEpoch)
-    return { kind: 'error', errorCode: DataPathErrorCode.INVALID_FETCH_SESSION_EPOCH };
+  if (session === undefined) return { kind: 'error', errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND };
+  if (session.epoch !== sessionEpoch) return { kind: 'error', errorCode: ErrorCode.INVALID_FETCH_SESSION_EPOCH };
   if (session.usesTopicIds !== usesTopicIds)
-    return { kind: 'error', errorCode: DataPathErrorCode.FETCH_SESSION_TOPIC_ID_ERROR };
+    return { kind: 'error', errorCode: ErrorCode.FETCH_SESSION_TOPIC_ID_ERROR };
   for (const p of requestPartitions(broker, request, usesTopicIds)) {
     const key = keyOf(p, usesTopicIds);
     const known = session.partitions.get(key);

@@ -1,6 +1,6 @@
 import { FetchResponse } from '@fluxo/protocol';
 import type { PartitionLog } from '@fluxo/storage';
-import { DataPathErrorCode } from '../produce/data-path-errors.js';
+import { ErrorCode } from '../errors.js';
 import { partitionLogOf } from '../produce/partition-lookup.js';
 import type { BrokerServices } from '../services.js';
 import type { SessionPartition } from './fetch-session-cache.js';
@@ -63,14 +63,14 @@ export function readPartitions(
     const log = logOfTarget(broker, target, usesTopicIds);
     if (log === undefined) {
       const unknownId = usesTopicIds && broker.topics.byId(target.topicId) === undefined;
-      const code = unknownId ? DataPathErrorCode.UNKNOWN_TOPIC_ID : DataPathErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      const code = unknownId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       reads.push({ target, data: errorData(target.partition, code) });
       hasError = true;
       continue;
     }
     const limit = Math.min(target.maxBytes, maxBytes - bytes);
     const read = log.read(target.fetchOffset, Math.max(0, limit), bytes === 0 && target.maxBytes > 0);
-    if (read.errorCode !== DataPathErrorCode.NONE) {
+    if (read.errorCode !== ErrorCode.NONE) {
       reads.push({ target, data: errorData(target.partition, read.errorCode) });
       hasError = true;
       continue;

@@ -7,7 +7,7 @@ const caches = new WeakMap<BrokerServices, FetchSessionCache>();
 export function fetchSessionCacheOf(broker: BrokerServices): FetchSessionCache {
   let cache = caches.get(broker);
   if (cache === undefined) {
-    cache = new FetchSessionCache();
+    cache = new FetchSessionCache(broker.config.maxIncrementalFetchSessionCacheSlots);
     caches.set(broker, cache);
   }
   return cache;

@@ -11,11 +11,11 @@
 // Idempotent and transactional batches (producerId >= 0) are stored as
 // received; sequence and epoch checks come with the transactions issue.
 import { ApiKey, type ProduceRequest, ProduceResponse } from '@fluxo/protocol';
-import { DataPathErrorCode } from '../produce/data-path-errors.js';
+import { ErrorCode } from '../errors.js';
 import { partitionLogOf } from '../produce/partition-lookup.js';
 import { checkProduceRecords } from '../produce/produce-records-check.js';
 import type { BrokerServices } from '../services.js';
-import { type ApiHandler, NO_RESPONSE, type RequestContext } from './handler.js';
+import { type ApiHandler, CLOSE_CONNECTION, NO_RESPONSE, type RequestContext } from './handler.js';
 
 type PartitionResponse = ProduceResponse.PartitionProduceResponse;
 
@@ -39,24 +39,20 @@ function producePartition(
   nowMs: number,
 ): PartitionResponse {
   if (acks !== 0 && acks !== 1 && acks !== -1)
-    return failed(data.index, DataPathErrorCode.INVALID_REQUIRED_ACKS, `acks=${acks} is not 0, 1 or -1`);
+    return failed(data.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks=${acks} is not 0, 1 or -1`);
   const log = partitionLogOf(broker, broker.topics.get(topicName), data.index);
   if (log === undefined)
-    return failed(
-      data.index,
-      DataPathErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-      'This server does not host this topic-partition.',
-    );
+    return failed(data.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
   const invalid = checkProduceRecords(data.records, version);
   if (invalid !== null) return failed(data.index, invalid.errorCode, invalid.errorMessage);
   if (acks === -1 && log.config.minInsyncReplicas > 1)
     return failed(
       data.index,
-      DataPathErrorCode.NOT_ENOUGH_REPLICAS,
+      ErrorCode.NOT_ENOUGH_REPLICAS,
       `The in-sync replicas (1) are fewer than min.insync.replicas=${log.config.minInsyncReplicas}.`,
     );
   const result = log.append(data.records!, nowMs);
-  if (result.errorCode !== DataPathErrorCode.NONE) return failed(data.index, result.errorCode, result.errorMessage);
+  if (result.errorCode !== ErrorCode.NONE) return failed(data.index, result.errorCode, result.errorMessage);
   return ProduceResponse.createPartitionProduceResponse({
     index: data.index,
     baseOffset: result.baseOffset,
@@ -79,6 +75,9 @@ export const produceHandler: ApiHandler = {
         ),
       }),
     );
-    return request.acks === 0 ? NO_RESPONSE : ProduceResponse.create({ responses });
+    if (request.acks !== 0) return ProduceResponse.create({ responses });
+    // acks=0: no answer; a failure closes the connection as Kafka does, so the producer notices.
+    const failed = responses.some((t) => t.partitionResponses.some((p) => p.errorCode !== ErrorCode.NONE));
+    return failed ? CLOSE_CONNECTION : NO_RESPONSE;
   },
 };

@@ -22,8 +22,6 @@ import { fetchSessionCacheOf } from '../fetch/session-cache-registry.js';
 import type { BrokerServices } from '../services.js';
 import type { ApiHandler, RequestContext } from './handler.js';
 
-/** Kafka's broker setting fetch.max.bytes (default 55 MiB): caps a request's max_bytes. */
-const FETCH_MAX_BYTES = 57_671_680;
 /** Topic ids replace topic names in Fetch from v13. */
 const FIRST_TOPIC_ID_VERSION = 13;
 
@@ -40,7 +38,7 @@ export const fetchHandler: ApiHandler = {
     const context = newFetchContext(broker, fetchSessionCacheOf(broker), request, usesTopicIds, broker.clock.nowMs());
     if (context.kind === 'error') return FetchResponse.create({ errorCode: context.errorCode, sessionId: 0 });
     const targets = targetsOf(context);
-    const maxBytes = Math.min(request.maxBytes, FETCH_MAX_BYTES);
+    const maxBytes = Math.min(request.maxBytes, broker.config.fetchMaxBytes);
     const read = (): FetchReadResult => readPartitions(broker, targets, maxBytes, request.isolationLevel, usesTopicIds);
     const first = read();
     const answerNow =

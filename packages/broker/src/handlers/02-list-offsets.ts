@@ -7,7 +7,7 @@
 // timestamp -1 when none). Unknown topic or partition:
 // UNKNOWN_TOPIC_OR_PARTITION. The v10 timeout is unused: nothing is remote.
 import { ApiKey, type ListOffsetsRequest, ListOffsetsResponse } from '@fluxo/protocol';
-import { DataPathErrorCode } from '../produce/data-path-errors.js';
+import { ErrorCode } from '../errors.js';
 import { partitionLogOf } from '../produce/partition-lookup.js';
 import type { BrokerServices } from '../services.js';
 import type { ApiHandler, RequestContext } from './handler.js';
@@ -25,7 +25,7 @@ function listPartition(
   if (log === undefined)
     return ListOffsetsResponse.createListOffsetsPartitionResponse({
       partitionIndex: p.partitionIndex,
-      errorCode: DataPathErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
       timestamp: -1n,
       offset: -1n,
       leaderEpoch: -1,

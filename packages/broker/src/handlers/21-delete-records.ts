@@ -5,7 +5,7 @@
 // UNKNOWN_TOPIC_OR_PARTITION; a topic whose cleanup.policy lacks "delete":
 // POLICY_VIOLATION, as Kafka. Single node: done when the response is sent.
 import { ApiKey, type DeleteRecordsRequest, DeleteRecordsResponse } from '@fluxo/protocol';
-import { DataPathErrorCode } from '../produce/data-path-errors.js';
+import { ErrorCode } from '../errors.js';
 import { partitionLogOf } from '../produce/partition-lookup.js';
 import type { BrokerServices } from '../services.js';
 import type { ApiHandler, RequestContext } from './handler.js';
@@ -22,10 +22,10 @@ function deleteInPartition(
       lowWatermark,
     });
   const log = partitionLogOf(broker, broker.topics.get(topicName), p.partitionIndex);
-  if (log === undefined) return result(DataPathErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1n);
-  if (!log.config.cleanupPolicy.includes('delete')) return result(DataPathErrorCode.POLICY_VIOLATION, -1n);
+  if (log === undefined) return result(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1n);
+  if (!log.config.cleanupPolicy.includes('delete')) return result(ErrorCode.POLICY_VIOLATION, -1n);
   const outcome = log.deleteRecordsBefore(p.offset);
-  return result(outcome.errorCode, outcome.errorCode === DataPathErrorCode.NONE ? outcome.lowWatermark : -1n);
+  return result(outcome.errorCode, outcome.errorCode === ErrorCode.NONE ? outcome.lowWatermark : -1n);
 }
 
 export const deleteRecordsHandler: ApiHandler = {

@@ -13,7 +13,13 @@ export interface RequestContext {
 
 /** Returned by a handler that must not answer (Produce with acks=0). */
 export const NO_RESPONSE: unique symbol = Symbol('no response');
-export type HandlerOutcome = object | typeof NO_RESPONSE;
+/**
+ * Returned by a handler whose client must be told of a failure it gets no
+ * answer for: Kafka closes the connection when an acks=0 produce fails, so the
+ * producer refreshes its metadata.
+ */
+export const CLOSE_CONNECTION: unique symbol = Symbol('close connection');
+export type HandlerOutcome = object | typeof NO_RESPONSE | typeof CLOSE_CONNECTION;
 
 /**
  * One handler per API key (handlers/NN-name.ts). The network layer decodes the

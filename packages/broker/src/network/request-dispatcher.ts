@@ -12,7 +12,7 @@ import {
   Writer,
 } from '@fluxo/protocol';
 import { ErrorCode } from '../errors.js';
-import { type HandlerOutcome, NO_RESPONSE, type RequestContext } from '../handlers/handler.js';
+import { CLOSE_CONNECTION, type HandlerOutcome, NO_RESPONSE, type RequestContext } from '../handlers/handler.js';
 import type { HandlerTable } from '../handlers/handler-table.js';
 import type { Logger } from '../log/logger.js';
 import type { BrokerServices } from '../services.js';
@@ -90,6 +90,7 @@ export class RequestDispatcher {
 
   private encode(api: ApiInfo, ctx: RequestContext, body: HandlerOutcome): DispatchOutcome {
     if (body === NO_RESPONSE) return { kind: 'none' };
+    if (body === CLOSE_CONNECTION) return close(`${api.name} failed and the client expects no answer`);
     try {
       return encodeResponse(api, ctx.apiVersion, ctx.correlationId, body);
     } catch (err) {

@@ -1,5 +1,5 @@
 import { BATCH_HEADER_SIZE, BATCH_LOG_OVERHEAD, BATCH_OFFSET, CompressionType, CURRENT_MAGIC } from '@fluxo/protocol';
-import { DataPathErrorCode } from './data-path-errors.js';
+import { ErrorCode } from '../errors.js';
 
 /** First Produce version allowed to carry zstd batches (KIP-110). */
 const FIRST_ZSTD_VERSION = 7;
@@ -20,23 +20,23 @@ export function checkProduceRecords(
     at + records.readInt32BE(at + BATCH_OFFSET.batchLength) + BATCH_LOG_OVERHEAD <= records.length;
   if (records === null || records.length < BATCH_HEADER_SIZE || !whole(0))
     return {
-      errorCode: DataPathErrorCode.INVALID_RECORD,
+      errorCode: ErrorCode.INVALID_RECORD,
       errorMessage: `${prefix} must have at least one record batch per partition`,
     };
   if (records.readInt8(BATCH_OFFSET.magic) !== CURRENT_MAGIC)
     return {
-      errorCode: DataPathErrorCode.INVALID_RECORD,
+      errorCode: ErrorCode.INVALID_RECORD,
       errorMessage: `${prefix} are only allowed to contain record batches with magic version 2`,
     };
   const compression = records.readInt16BE(BATCH_OFFSET.attributes) & 0x07;
   if (version < FIRST_ZSTD_VERSION && compression === CompressionType.zstd)
     return {
-      errorCode: DataPathErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+      errorCode: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
       errorMessage: `${prefix} are not allowed to use ZStandard compression`,
     };
   if (whole(records.readInt32BE(BATCH_OFFSET.batchLength) + BATCH_LOG_OVERHEAD))
     return {
-      errorCode: DataPathErrorCode.INVALID_RECORD,
+      errorCode: ErrorCode.INVALID_RECORD,
       errorMessage: `${prefix} are only allowed to contain exactly one record batch per partition`,
     };
   return null;

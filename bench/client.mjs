@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+// Producer and consumer throughput of Fluxo's client against kafkajs and
+// @platformatic/kafka on one Fluxo broker (started here as a child process), in one run.
+//
+//   node bench/client.mjs [--quick]
+//
+// Needs `npm run build` (packages/cli and packages/client). Writes bench/results/client.md.
+// Each case runs RUNS times on a fresh topic; the table shows the median.
+// Consumers: kafkajs and @platformatic/kafka only consume through consumer groups,
+// which the broker does not have yet, so the consumer rows compare Fluxo's client with
+// kcat (librdkafka) reading the same topic.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Producer as PlatformaticProducer } from '@platformatic/kafka';
+import { Kafka, logLevel } from 'kafkajs';
+import { Admin, Consumer, Producer } from '@fluxo/client';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const quick = process.argv.includes('--quick');
+const RECORDS = quick ? 50_000 : 200_000;
+const VALUE_BYTES = 100;
+const RUNS = quick ? 1 : 3;
+const WINDOW = 10_000; // records outstanding per client at a time
+const CHUNK = 1000; // records per send() call for the batch-oriented clients
+const run = promisify(execFile);
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function startBroker() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fluxo-bench-client-'));
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'packages/cli/dist/src/main.js'),
+      'start',
+      '--override',
+      `log.dirs=${dataDir}`,
+      '--override',
+      'listeners=PLAINTEXT://127.0.0.1:0',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`broker did not start:\n${out}`));
+    }, 20_000);
+    const onData = (c) => {
+      out += c;
+      const m = /listener=PLAINTEXT:\/\/[^:\s]+:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+  });
+  child.stdout.resume();
+  child.stderr.resume();
+  return { child, dataDir, bootstrap: `127.0.0.1:${port}` };
+}
+
+const value = Buffer.alloc(VALUE_BYTES, 'x');
+const key = (i) => `key-${i % 1000}`;
+
+const PRODUCERS = {
+  fluxo: async (bootstrap, topic) => {
+    const producer = new Producer({
+      bootstrapServers: bootstrap,
+      keySerializer: 'string',
+      lingerMs: 5,
+      batchSize: 65_536,
+    });
+    const t0 = performance.now();
+    for (let start = 0; start < RECORDS; start += WINDOW) {
+      const sends = [];
+      for (let i = start; i < Math.min(RECORDS, start + WINDOW); i++)
+        sends.push(producer.send({ topic, key: key(i), value }));
+      await Promise.all(sends);
+    }
+    const ms = performance.now() - t0;
+    await producer.close();
+    return ms;
+  },
+  kafkajs: async (bootstrap, topic) => {
+    const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    const t0 = performance.now();
+    for (let start = 0; start < RECORDS; start += WINDOW) {
+      const sends = [];
+      for (let c = start; c < Math.min(RECORDS, start + WINDOW); c += CHUNK) {
+        const messages = [];
+        for (let i = c; i < Math.min(RECORDS, c + CHUNK); i++) messages.push({ key: key(i), value });
+        sends.push(producer.send({ topic, messages }));
+      }
+      await Promise.all(sends);
+    }
+    const ms = performance.now() - t0;
+    await producer.disconnect();
+    return ms;
+  },
+  platformatic: async (bootstrap, topic) => {
+    const producer = new PlatformaticProducer({ clientId: 'bench', bootstrapBrokers: [bootstrap] });
+    const t0 = performance.now();
+    for (let start = 0; start < RECORDS; start += WINDOW) {
+      const sends = [];
+      for (let c = start; c < Math.min(RECORDS, start + WINDOW); c += CHUNK) {
+        const messages = [];
+        for (let i = c; i < Math.min(RECORDS, c + CHUNK); i++)
+          messages.push({ topic, key: Buffer.from(key(i)), value });
+        sends.push(producer.send({ messages }));
+      }
+      await Promise.all(sends);
+    }
+    const ms = performance.now() - t0;
+    await producer.close();
+    return ms;
+  },
+};
+
+const CONSUMERS = {
+  fluxo: async (bootstrap, topic, partitions) => {
+    const consumer = new Consumer({ bootstrapServers: bootstrap, autoOffsetReset: 'earliest', maxPollRecords: 5000 });
+    consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition })));
+    const t0 = performance.now();
+    let n = 0;
+    while (n < RECORDS) n += (await consumer.poll(1000)).length;
+    const ms = performance.now() - t0;
+    await consumer.close();
+    return ms;
+  },
+  'kcat (librdkafka)': async (bootstrap, topic) => {
+    const t0 = performance.now();
+    await run('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%o\\n'], {
+      maxBuffer: 1 << 28,
+    });
+    return performance.now() - t0;
+  },
+};
+
+async function main() {
+  process.stderr.write(`starting broker\n`);
+  const broker = await startBroker();
+  process.stderr.write(`broker at ${broker.bootstrap}\n`);
+  const admin = new Admin({ bootstrapServers: broker.bootstrap });
+  const partitions = 4;
+  const rows = [];
+  let topicNo = 0;
+  let filledTopic = null;
+  try {
+    for (const [name, produce] of Object.entries(PRODUCERS)) {
+      const times = [];
+      for (let r = 0; r < RUNS; r++) {
+        const topic = `bench-produce-${topicNo++}`;
+        await admin.createTopics([{ topic, numPartitions: partitions }]);
+        times.push(await produce(broker.bootstrap, topic));
+        filledTopic ??= topic;
+      }
+      rows.push(['produce', name, times]);
+      process.stderr.write(`produce ${name}: ${times.map((t) => t.toFixed(0)).join(', ')} ms\n`);
+    }
+    for (const [name, consume] of Object.entries(CONSUMERS)) {
+      const times = [];
+      for (let r = 0; r < RUNS; r++) times.push(await consume(broker.bootstrap, filledTopic, partitions));
+      rows.push(['consume', name, times]);
+      process.stderr.write(`consume ${name}: ${times.map((t) => t.toFixed(0)).join(', ')} ms\n`);
+    }
+  } finally {
+    await admin.close();
+    broker.child.kill('SIGKILL');
+    rmSync(broker.dataDir, { recursive: true, force: true });
+  }
+  const mb = (RECORDS * VALUE_BYTES) / 1e6;
+  const lines = [
+    '# Client throughput (Fluxo client vs kafkajs vs @platformatic/kafka)',
+    '',
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. Command: \`node bench/client.mjs${quick ? ' --quick' : ''}\`, ${new Date().toISOString()}.`,
+    `One single-node Fluxo broker (child process, same machine), topic of ${partitions} partitions, ${RECORDS.toLocaleString('en')} records of ${VALUE_BYTES} B value + ~8 B key, acks=all, no compression; median of ${RUNS} run(s).`,
+    `Producers keep ${WINDOW.toLocaleString('en')} records outstanding; kafkajs and @platformatic/kafka get them as send() calls of ${CHUNK} records, Fluxo as one send() per record (batched by linger.ms=5, batch.size=65536).`,
+    'Consumers: kafkajs and @platformatic/kafka consume only through consumer groups, which the broker lacks yet; kcat (librdkafka) is the reference instead.',
+    '',
+    '| case | client | median ms | records/s | MB/s (values) | runs (ms) |',
+    '| --- | --- | ---: | ---: | ---: | --- |',
+    ...rows.map(([kind, name, times]) => {
+      const m = median(times);
+      return `| ${kind} | ${name} | ${m.toFixed(0)} | ${Math.round((RECORDS * 1000) / m).toLocaleString('en')} | ${((mb * 1000) / m).toFixed(1)} | ${times.map((t) => t.toFixed(0)).join(', ')} |`;
+    }),
+    '',
+  ];
+  writeFileSync(join(here, 'results', 'client.md'), lines.join('\n'));
+  process.stdout.write(lines.join('\n'));
+}
+
+await main();

@@ -1,0 +1,76 @@
+import { ErrorCode, errorCodeInfo, KafkaError } from '@fluxo/protocol';
+
+export { ErrorCode, KafkaError, isKafkaError } from '@fluxo/protocol';
+
+/**
+ * Client-side failures that have no Kafka error code of their own still carry
+ * Kafka's name for them (as the Java client's exception classes do), a code and
+ * `retriable`, so callers handle every error the same way.
+ */
+export class KafkaClientError extends Error {
+  readonly code: number;
+  readonly retriable: boolean;
+  readonly isKafkaError = true;
+  constructor(name: string, code: number, retriable: boolean, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = name;
+    this.code = code;
+    this.retriable = retriable;
+  }
+}
+
+/** Invalid client configuration: raised at construction, never retriable. */
+export class ConfigError extends KafkaClientError {
+  readonly key: string;
+  constructor(key: string, message: string) {
+    super('CONFIG_EXCEPTION', ErrorCode.INVALID_CONFIG, false, `invalid configuration "${key}": ${message}`);
+    this.key = key;
+  }
+}
+
+/** The connection closed or could not be opened; retriable (Java's NetworkException). */
+export class ConnectionError extends KafkaClientError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NETWORK_EXCEPTION', ErrorCode.NETWORK_EXCEPTION, true, message, options);
+  }
+}
+
+/** A request got no answer within request.timeout.ms; retriable. */
+export class RequestTimeoutError extends KafkaClientError {
+  constructor(message: string) {
+    super('REQUEST_TIMED_OUT', ErrorCode.REQUEST_TIMED_OUT, true, message);
+  }
+}
+
+/** delivery.timeout.ms expired before the record was acknowledged. */
+export class DeliveryTimeoutError extends KafkaClientError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TIMEOUT_EXCEPTION', ErrorCode.REQUEST_TIMED_OUT, false, message, options);
+  }
+}
+
+/** The client was closed while the operation was pending. */
+export class ClientClosedError extends KafkaClientError {
+  constructor(what: string) {
+    super('ILLEGAL_STATE', -1, false, `${what} is closed`);
+  }
+}
+
+/** A feature that needs broker support Fluxo does not have yet (e.g. consumer groups). */
+export class NotYetAvailableError extends KafkaClientError {
+  constructor(what: string) {
+    super('UNSUPPORTED_VERSION', ErrorCode.UNSUPPORTED_VERSION, false, `${what} is not yet available in this client`);
+  }
+}
+
+/** Throws the KafkaError for a response error code; `context` names the topic/partition/resource. */
+export function throwIfError(code: number, context: string, message?: string | null): void {
+  if (code === 0) return;
+  const info = errorCodeInfo(code);
+  throw new KafkaError(code, `${context}: ${message || info?.message || `error code ${code}`}`);
+}
+
+export function kafkaError(code: number, context: string, message?: string | null): KafkaError {
+  const info = errorCodeInfo(code);
+  return new KafkaError(code, `${context}: ${message || info?.message || `error code ${code}`}`);
+}
