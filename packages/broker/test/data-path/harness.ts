@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ManualClock } from '@fluxo/core';
 import { apiInfo, Reader, Writer } from '@fluxo/protocol';
 import { DEFAULT_LOG_CONFIG, LogManager } from '@fluxo/storage';
-import type { BrokerConfig } from '../../src/config/broker-config.js';
+import { loadBrokerConfig } from '../../src/config/load-config.js';
 import type { ApiHandler, HandlerOutcome, RequestContext } from '../../src/handlers/handler.js';
 import { NO_RESPONSE } from '../../src/handlers/handler.js';
 import type { TopicInfo, TopicRegistry } from '../../src/metadata/topic-registry.js';
@@ -56,7 +56,8 @@ export async function makeHarness(): Promise<Harness> {
   const broker: BrokerServices = {
     nodeId: 1,
     clusterId: 'data-path-test-cluster',
-    config: { nodeId: 1, logDirs: [dir] } as unknown as BrokerConfig,
+    // A real config with Kafka's defaults, as the server would build it.
+    config: loadBrokerConfig([new Map([['log.dirs', dir]])]),
     clock,
     logs,
     topics,
