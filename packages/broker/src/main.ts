@@ -68,6 +68,8 @@ export async function runBroker(
     }
     throw err;
   }
+  // Handlers first: whoever reads the start-up line may signal at once.
+  installSignalHandlers(server, logger);
   logger.info(`Fluxo ${FLUXO_VERSION} started`, {
     version: FLUXO_VERSION,
     nodeId: config.nodeId,
@@ -80,7 +82,6 @@ export async function runBroker(
     startupMs: Math.round(performance.now()),
     bootMs: Math.round(performance.now() - bootStartedMs),
   });
-  installSignalHandlers(server, logger);
   return server;
 }
 

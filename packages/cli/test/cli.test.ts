@@ -73,8 +73,9 @@ describe('fluxo command', () => {
       stderr,
       /msg="Fluxo \S+ started" version=\S+ .*listener=PLAINTEXT:\/\/127\.0\.0\.1:\d+ .*dataDir=\S+data/,
     );
-    const code = await new Promise<number | null>((resolve) => {
-      child.once('exit', (c) => resolve(c));
+    // The exit code, or the signal's name if a signal ended the process (for a useful failure message).
+    const code = await new Promise<number | string | null>((resolve) => {
+      child.once('exit', (c, signal) => resolve(c ?? signal));
       child.kill('SIGTERM');
     });
     assert.equal(code, 0, stderr);
