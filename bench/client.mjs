@@ -4,13 +4,13 @@
 //
 //   node bench/client.mjs [--quick]
 //
-// Needs `npm run build` (packages/cli and packages/client). Writes bench/results/client.md.
+// Needs `npm run build` (packages/cli and packages/client). Writes bench/out/client.md (copy the table into bench/RESULTS.md).
 // Each case runs RUNS times on a fresh topic; the table shows the median.
 // Consumers: kafkajs and @platformatic/kafka only consume through consumer groups,
 // which the broker does not have yet, so the consumer rows compare Fluxo's client with
 // kcat (librdkafka) reading the same topic.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -198,7 +198,8 @@ async function main() {
     }),
     '',
   ];
-  writeFileSync(join(here, 'results', 'client.md'), lines.join('\n'));
+  mkdirSync(join(here, 'out'), { recursive: true });
+  writeFileSync(join(here, 'out', 'client.md'), lines.join('\n'));
   process.stdout.write(lines.join('\n'));
 }
 

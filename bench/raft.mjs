@@ -2,8 +2,8 @@
 // Raft commit latency and throughput: a 3-voter quorum in this process, real TCP on
 // localhost (Kafka framing, generated codecs) and real files with fdatasync in a temp dir.
 //   node bench/raft.mjs [--latency-appends 2000] [--throughput-appends 50000] [--in-flight 256] [--bytes 100]
-// Build first: npx tsc -b packages/raft. Writes bench/results/raft.md.
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+// Build first: npx tsc -b packages/raft. Writes bench/out/raft.md (copy the table into bench/RESULTS.md).
+import { closeSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +117,7 @@ const lines = [
   '',
 ];
 const outIndex = process.argv.indexOf('--out');
-const out = outIndex >= 0 ? process.argv[outIndex + 1] : new URL('./results/raft.md', import.meta.url);
+const out = outIndex >= 0 ? process.argv[outIndex + 1] : new URL('./out/raft.md', import.meta.url);
+if (outIndex < 0) mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
 writeFileSync(out, lines.join('\n'));
 console.log(lines.join('\n'));
