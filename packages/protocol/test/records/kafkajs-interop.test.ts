@@ -8,9 +8,11 @@ import { encodeRecordBatch } from '../../src/records/batch-encode.js';
  * Interop with kafkajs's own v2 batch encoder and decoder
  * (kafkajs/src/protocol/recordBatch/v0), called directly, no broker.
  * kafkajs ships gzip; snappy and lz4 come from the kafkajs-snappy and
- * kafkajs-lz4 plug-ins (root devDependencies). No zstd plug-in installs here
- * (@kafkajs/zstd needs a node-gyp build), so zstd interop is proven with
- * librdkafka's fixtures instead.
+ * kafkajs-lz4 plug-ins (root devDependencies). No published zstd plug-in
+ * installs here (@kafkajs/zstd needs a node-gyp build), so zstd uses a plug-in
+ * written the way kafkajs documents codecs, straight on libzstd (the
+ * @toondepauw/node-zstd binding, not our zstd wrapper): kafkajs frames the
+ * batch, libzstd compresses it. librdkafka's and Java's zstd fixtures cover the rest.
  */
 const require = createRequire(import.meta.url);
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as {
@@ -53,6 +55,15 @@ const lz4 = tryPlugin(() => {
 });
 if (typeof snappy === 'function') Codecs[Types.Snappy!] = snappy;
 if (typeof lz4 === 'function') Codecs[Types.LZ4!] = lz4;
+// A kafkajs codec plug-in (compress gets kafkajs's Encoder, decompress a Buffer) on libzstd, level 3 like Kafka.
+const { Encoder: ZstdEncoder, Decoder: ZstdDecoder } = require('@toondepauw/node-zstd') as {
+  Encoder: new (level: number) => { encodeSync(b: Buffer): Buffer };
+  Decoder: new () => { decodeSync(b: Buffer): Buffer };
+};
+Codecs[Types.ZSTD!] = () => ({
+  compress: async (encoder: { buffer: Buffer }) => new ZstdEncoder(3).encodeSync(encoder.buffer),
+  decompress: async (buffer: Buffer) => new ZstdDecoder().decodeSync(buffer),
+});
 
 const T0 = 1_764_000_000_000;
 const CASES = [
@@ -60,6 +71,7 @@ const CASES = [
   { name: 'gzip', id: 1, skip: false as string | false },
   { name: 'snappy', id: 2, skip: typeof snappy === 'string' ? `kafkajs-snappy unavailable: ${snappy}` : false },
   { name: 'lz4', id: 3, skip: typeof lz4 === 'string' ? `kafkajs-lz4 unavailable: ${lz4}` : false },
+  { name: 'zstd', id: 4, skip: false as string | false },
 ];
 
 const sample = Array.from({ length: 30 }, (_, i) => ({
