@@ -5,7 +5,7 @@ import { CompressionError, checkOutputLimit } from './compression-error.js';
 /**
  * The LZ4 frame format (lz4_Frame_format.md), as Kafka v2 batches carry it,
  * built around lz4-napi's block codec: that is ~10x faster here than its own
- * frame API (bench/results/records.md) and lets us bound the output block by block.
+ * frame API (bench/RESULTS.md) and lets us bound the output block by block.
  * We write what Java's KafkaLZ4BlockOutputStream writes: independent 64 KiB
  * blocks, no checksums, no content size. We read any valid frame (linked or
  * independent blocks, any block size, optional content size, block and content

@@ -5,7 +5,7 @@ import { crc32cJs } from './crc32c-js.js';
  * CRC32C (Castagnoli), as Kafka's v2 record batches use. Below
  * CRC32C_NATIVE_THRESHOLD_BYTES the pure-JS table version is faster (the
  * native call costs more than the work); above it @node-rs/crc32's hardware
- * CRC runs several times faster. Measured in bench/results/records.md.
+ * CRC runs several times faster. Measured in bench/RESULTS.md.
  */
 export const CRC32C_NATIVE_THRESHOLD_BYTES = 768;
 
