@@ -7,6 +7,7 @@ import { completeDelayedFetches } from './fetch/delayed-fetch.js';
 import { createHandlerTable } from './handlers/registry.js';
 import type { Logger } from './log/logger.js';
 import { DataDirLock } from './metadata/data-dir-lock.js';
+import { attachDynamicConfigs, DynamicBrokerConfigs } from './metadata/dynamic-broker-configs.js';
 import { FileTopicRegistry } from './metadata/file-topic-registry.js';
 import { loadOrCreateMetaProperties } from './metadata/meta-properties.js';
 import { RequestDispatcher } from './network/request-dispatcher.js';
@@ -65,13 +66,15 @@ export class BrokerServer {
     const logDir = config.logDirs[0]!;
     const meta = loadOrCreateMetaProperties(logDir, config.nodeId);
     const topics = FileTopicRegistry.open(logDir);
+    // Dynamic broker configs (AlterConfigs on BROKER) change topic defaults, so they are read before any log opens.
+    const dynamic = DynamicBrokerConfigs.load(logDir, config);
     const logs = await LogManager.open({
       logDirs: config.logDirs,
       clock,
-      defaults: config.logDefaults,
+      defaults: dynamic.logDefaults,
       configFor: (name) => {
         const topic = topics.get(name);
-        return topic === undefined ? undefined : resolveLogConfig(config.logDefaults, topic.configs);
+        return topic === undefined ? undefined : resolveLogConfig(dynamic.logDefaults, topic.configs);
       },
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
       checkpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
@@ -89,6 +92,7 @@ export class BrokerServer {
       topics,
       advertised,
     };
+    attachDynamicConfigs(services, dynamic);
     await reconcileLogs(services, topics, logger);
     logs.startBackgroundTasks();
 

@@ -1,8 +1,10 @@
 import { topicConfigDef } from '@fluxo/storage';
 import { ErrorCode } from '../errors.js';
+import { dynamicConfigsOf } from '../metadata/dynamic-broker-configs.js';
 import { topicNameProblem } from '../metadata/topic-name.js';
 import type { BrokerServices } from '../services.js';
 import { type AdminResult, fail } from './admin-result.js';
+import { alterBrokerConfigs } from './alter-broker-configs.js';
 import { setTopicConfigs } from './topic-admin.js';
 
 export const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const;
@@ -19,8 +21,7 @@ export interface ConfigChange {
 /**
  * Alters one resource's configs. Topics: `replaceAll` (legacy AlterConfigs)
  * makes the given set the whole override set; otherwise each change applies
- * to the current overrides. Brokers: settings come from the properties file
- * and change only by restart, so every change is refused with a clear error.
+ * to the current overrides. Brokers: the dynamic layers (alter-broker-configs.ts).
  */
 export function alterResourceConfigs(
   broker: BrokerServices,
@@ -36,16 +37,7 @@ export function alterResourceConfigs(
     names.add(c.name);
   }
   if (resourceType === ResourceType.BROKER) {
-    if (resourceName !== '' && resourceName !== String(broker.nodeId)) {
-      return fail(
-        ErrorCode.INVALID_REQUEST,
-        `Unexpected broker id, expected ${broker.nodeId}, received ${resourceName}`,
-      );
-    }
-    return fail(
-      ErrorCode.INVALID_REQUEST,
-      'Fluxo does not support dynamic broker configs yet: set them in the properties file and restart.',
-    );
+    return alterBrokerConfigs(broker, resourceName, changes, replaceAll, validateOnly);
   }
   if (resourceType !== ResourceType.TOPIC) {
     return fail(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resourceType}`);
@@ -103,7 +95,7 @@ function applyChange(broker: BrokerServices, overrides: Record<string, string>, 
 function currentDefault(broker: BrokerServices, name: string, fallback: string): string {
   const def = topicConfigDef(name)!;
   for (const s of def.brokerSynonyms) {
-    const v = broker.config.values.get(s.name);
+    const v = dynamicConfigsOf(broker).value(s.name);
     if (v !== undefined && (s.scale ?? 1) === 1) return v;
   }
   return fallback;

@@ -1,10 +1,13 @@
 import { type LogConfig, logConfigValueString, TOPIC_CONFIGS, type TopicConfigType } from '@fluxo/storage';
-import { SETTINGS, type SettingType } from '../config/settings.js';
+import { SETTINGS, type SettingSpec, type SettingType, settingSpec } from '../config/settings.js';
+import { DYNAMIC_SETTINGS, dynamicConfigsOf } from '../metadata/dynamic-broker-configs.js';
 import type { BrokerServices } from '../services.js';
 
 /** DescribeConfigs' ConfigSource values (Kafka's DescribeConfigsResponse.ConfigSource). */
 export const ConfigSource = {
   TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
   STATIC_BROKER_CONFIG: 4,
   DEFAULT_CONFIG: 5,
 } as const;
@@ -57,15 +60,12 @@ export function topicConfigEntries(
     if (overrides[def.name] !== undefined) {
       synonyms.push({ name: def.name, value: overrides[def.name]!, source: ConfigSource.TOPIC_CONFIG });
     }
-    for (const s of def.brokerSynonyms) {
-      if (broker.config.explicit.has(s.name)) {
-        synonyms.push({
-          name: s.name,
-          value: broker.config.values.get(s.name) ?? null,
-          source: ConfigSource.STATIC_BROKER_CONFIG,
-        });
-      }
-    }
+    synonyms.push(
+      ...brokerSynonyms(
+        broker,
+        def.brokerSynonyms.map((s) => s.name),
+      ),
+    );
     synonyms.push({ name: def.name, value: def.defaultValue, source: ConfigSource.DEFAULT_CONFIG });
     const source = synonyms[0]!.source;
     out.push({
@@ -82,25 +82,82 @@ export function topicConfigEntries(
   return out;
 }
 
-/** The broker's settings as DescribeConfigs shows them; read-only because they change only by restart. */
-export function brokerConfigEntries(broker: BrokerServices, keys: readonly string[] | null): ConfigEntry[] {
+/**
+ * Where a broker setting's values come from, most specific first as Kafka
+ * lists them: this broker's dynamic config, the cluster-wide dynamic default,
+ * the static setting (file, environment, flag); each source in `names` order.
+ */
+function brokerSynonyms(broker: BrokerServices, names: readonly string[]): ConfigSynonym[] {
+  const dynamic = dynamicConfigsOf(broker);
+  const out: ConfigSynonym[] = [];
+  const add = (layer: ReadonlyMap<string, string>, source: number) => {
+    for (const name of names) {
+      const value = layer.get(name);
+      if (value !== undefined) out.push({ name, value, source });
+    }
+  };
+  add(dynamic.layer('broker'), ConfigSource.DYNAMIC_BROKER_CONFIG);
+  add(dynamic.layer('cluster'), ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+  const explicit = new Map<string, string>();
+  for (const name of names) {
+    const value = broker.config.values.get(name);
+    if (broker.config.explicit.has(name) && value !== undefined) explicit.set(name, value);
+  }
+  add(explicit, ConfigSource.STATIC_BROKER_CONFIG);
+  return out;
+}
+
+/**
+ * The broker's settings as DescribeConfigs shows them. For this broker's id:
+ * every setting with its effective value; dynamically updatable ones are not
+ * read-only. For "" (the cluster-wide default), as in Kafka, only the
+ * dynamic defaults that are set.
+ */
+export function brokerConfigEntries(
+  broker: BrokerServices,
+  keys: readonly string[] | null,
+  clusterDefault = false,
+): ConfigEntry[] {
   const wanted = keys === null ? null : new Set(keys);
+  const dynamic = dynamicConfigsOf(broker);
   const out: ConfigEntry[] = [];
   for (const spec of SETTINGS) {
     if (wanted !== null && !wanted.has(spec.name)) continue;
-    const value = broker.config.values.get(spec.name) ?? null;
-    const explicit = broker.config.explicit.has(spec.name);
-    const source = explicit ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
-    out.push({
-      name: spec.name,
-      value,
-      readOnly: true,
-      isDefault: !explicit,
-      configSource: source,
-      configType: CONFIG_TYPE[spec.type],
-      documentation: spec.ignored === true ? 'Accepted for compatibility; Fluxo does not act on it.' : null,
-      synonyms: [{ name: spec.name, value, source }],
-    });
+    if (clusterDefault) {
+      const value = dynamic.layer('cluster').get(spec.name);
+      if (value === undefined) continue;
+      const source = ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG;
+      out.push(entry(spec, value, source, [{ name: spec.name, value, source }]));
+      continue;
+    }
+    const value = dynamic.value(spec.name) ?? null;
+    const group = synonymGroup(spec.name);
+    const synonyms = brokerSynonyms(broker, group);
+    for (const name of group) {
+      const defaultValue = settingSpec(name)?.defaultValue;
+      if (defaultValue != null) synonyms.push({ name, value: defaultValue, source: ConfigSource.DEFAULT_CONFIG });
+    }
+    const source = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG;
+    out.push(entry(spec, value, source, synonyms));
   }
   return out;
+}
+
+/** The broker settings that stand for the same topic default (log.retention.ms/minutes/hours), as Kafka lists them. */
+function synonymGroup(name: string): readonly string[] {
+  const def = TOPIC_CONFIGS.find((d) => d.brokerSynonyms.some((s) => s.name === name));
+  return def === undefined ? [name] : def.brokerSynonyms.map((s) => s.name);
+}
+
+function entry(spec: SettingSpec, value: string | null, source: number, synonyms: ConfigSynonym[]): ConfigEntry {
+  return {
+    name: spec.name,
+    value,
+    readOnly: !DYNAMIC_SETTINGS.has(spec.name),
+    isDefault: source === ConfigSource.DEFAULT_CONFIG,
+    configSource: source,
+    configType: CONFIG_TYPE[spec.type],
+    documentation: spec.ignored === true ? 'Accepted for compatibility; Fluxo does not act on it.' : null,
+    synonyms,
+  };
 }

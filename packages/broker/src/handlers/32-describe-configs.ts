@@ -1,8 +1,9 @@
 // DescribeConfigs (32), versions 0-4. TOPIC (2) resources show every topic
 // config of storage's table with its effective value and source (topic
-// override, broker setting, default); BROKER (4) resources ("" or this node's
-// id) show the broker's settings, read-only. Synonyms from v1 when asked,
-// types and documentation from v3. Unknown topic: UNKNOWN_TOPIC_OR_PARTITION;
+// override, dynamic broker / dynamic default / static broker setting, default);
+// BROKER (4) resources: this node's id shows every setting with its effective
+// value and source, "" only the cluster-wide dynamic defaults (as Kafka).
+// Synonyms from v1 when asked, types and documentation from v3. Unknown topic: UNKNOWN_TOPIC_OR_PARTITION;
 // another broker's id: INVALID_REQUEST; other resource types: INVALID_REQUEST.
 import { ApiKey, type DescribeConfigsRequest, DescribeConfigsResponse } from '@fluxo/protocol';
 import { brokerConfigEntries, type ConfigEntry, topicConfigEntries } from '../admin/config-view.js';
@@ -58,7 +59,7 @@ function describe(
         errorMessage: `Unexpected broker id, expected ${broker.nodeId} or empty string, but received ${r.resourceName}`,
       };
     }
-    return brokerConfigEntries(broker, r.configurationKeys);
+    return brokerConfigEntries(broker, r.configurationKeys, r.resourceName === '');
   }
   return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${r.resourceType}` };
 }

@@ -1,7 +1,8 @@
 // AlterConfigs (33), versions 0-2: the legacy API that replaces a topic's whole
 // override set (configs not named go back to their defaults). Topic configs
-// are checked against storage's table (INVALID_CONFIG); broker resources are
-// refused with INVALID_REQUEST (settings change by restart for now).
+// are checked against storage's table (INVALID_CONFIG); BROKER resources ("" =
+// cluster default, node id = this broker) replace that dynamic layer
+// (admin/alter-broker-configs.ts).
 import { type AlterConfigsRequest, AlterConfigsResponse, ApiKey } from '@fluxo/protocol';
 import { AlterConfigOp, alterResourceConfigs } from '../admin/alter-topic-configs.js';
 import type { BrokerServices } from '../services.js';

@@ -1,7 +1,8 @@
 // IncrementalAlterConfigs (44), versions 0-1: SET, DELETE, APPEND and SUBTRACT
 // (the last two for list configs such as cleanup.policy) on a topic's
 // overrides; everything is validated before anything is applied, and
-// validateOnly applies nothing. Broker resources: INVALID_REQUEST for now.
+// validateOnly applies nothing. BROKER resources change the dynamic broker
+// configs (admin/alter-broker-configs.ts): only dynamically updatable settings.
 import { ApiKey, type IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from '@fluxo/protocol';
 import { alterResourceConfigs } from '../admin/alter-topic-configs.js';
 import type { BrokerServices } from '../services.js';
