@@ -7,7 +7,7 @@ import { completeDelayedFetches } from './fetch/delayed-fetch.js';
 import { createHandlerTable } from './handlers/registry.js';
 import type { Logger } from './log/logger.js';
 import { DataDirLock } from './metadata/data-dir-lock.js';
-import { attachDynamicConfigs, DynamicBrokerConfigs } from './metadata/dynamic-broker-configs.js';
+import { DynamicBrokerConfigs } from './metadata/dynamic-broker-configs.js';
 import { FileTopicRegistry } from './metadata/file-topic-registry.js';
 import { loadOrCreateMetaProperties } from './metadata/meta-properties.js';
 import { RequestDispatcher } from './network/request-dispatcher.js';
@@ -87,12 +87,12 @@ export class BrokerServer {
       nodeId: config.nodeId,
       clusterId: meta.clusterId,
       config,
+      dynamicConfigs: dynamic,
       clock,
       logs,
       topics,
       advertised,
     };
-    attachDynamicConfigs(services, dynamic);
     await reconcileLogs(services, topics, logger);
     logs.startBackgroundTasks();
 

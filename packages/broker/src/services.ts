@@ -1,6 +1,7 @@
 import type { Clock } from '@fluxo/core';
 import type { LogManager } from '@fluxo/storage';
 import type { BrokerConfig } from './config/broker-config.js';
+import type { DynamicBrokerConfigs } from './metadata/dynamic-broker-configs.js';
 import type { TopicRegistry } from './metadata/topic-registry.js';
 
 /**
@@ -10,7 +11,10 @@ import type { TopicRegistry } from './metadata/topic-registry.js';
 export interface BrokerServices {
   readonly nodeId: number;
   readonly clusterId: string;
+  /** Static configuration: file, environment and flags, validated at start-up. */
   readonly config: BrokerConfig;
+  /** Dynamic broker configs (AlterConfigs on a BROKER resource), persisted in the data dir, over `config`. */
+  readonly dynamicConfigs: DynamicBrokerConfigs;
   readonly clock: Clock;
   /** Partition logs on disk. */
   readonly logs: LogManager;

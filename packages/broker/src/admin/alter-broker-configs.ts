@@ -3,12 +3,7 @@ import { ConfigError } from '../config/config-error.js';
 import { validateValue } from '../config/load-config.js';
 import { settingSpec } from '../config/settings.js';
 import { ErrorCode } from '../errors.js';
-import {
-  DYNAMIC_CONFIGS_MAX,
-  DYNAMIC_SETTINGS,
-  type DynamicScope,
-  dynamicConfigsOf,
-} from '../metadata/dynamic-broker-configs.js';
+import { DYNAMIC_CONFIGS_MAX, DYNAMIC_SETTINGS, type DynamicScope } from '../metadata/dynamic-broker-configs.js';
 import type { BrokerServices } from '../services.js';
 import { type AdminResult, fail, OK } from './admin-result.js';
 import type { ConfigChange } from './alter-topic-configs.js';
@@ -50,7 +45,7 @@ export function alterBrokerConfigs(
   if (refused.length > 0) {
     return fail(ErrorCode.INVALID_REQUEST, `Cannot update these configs dynamically: ${refused.join(', ')}`);
   }
-  const dynamic = dynamicConfigsOf(broker);
+  const dynamic = broker.dynamicConfigs;
   const next = replaceAll ? new Map<string, string>() : new Map(dynamic.layer(scope));
   for (const c of changes) {
     const problem = applyChange(next, c, dynamic.value(c.name) ?? '');

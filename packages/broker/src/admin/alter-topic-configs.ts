@@ -1,6 +1,5 @@
 import { topicConfigDef } from '@fluxo/storage';
 import { ErrorCode } from '../errors.js';
-import { dynamicConfigsOf } from '../metadata/dynamic-broker-configs.js';
 import { topicNameProblem } from '../metadata/topic-name.js';
 import type { BrokerServices } from '../services.js';
 import { type AdminResult, fail } from './admin-result.js';
@@ -95,7 +94,7 @@ function applyChange(broker: BrokerServices, overrides: Record<string, string>, 
 function currentDefault(broker: BrokerServices, name: string, fallback: string): string {
   const def = topicConfigDef(name)!;
   for (const s of def.brokerSynonyms) {
-    const v = dynamicConfigsOf(broker).value(s.name);
+    const v = broker.dynamicConfigs.value(s.name);
     if (v !== undefined && (s.scale ?? 1) === 1) return v;
   }
   return fallback;

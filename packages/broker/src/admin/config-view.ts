@@ -1,6 +1,6 @@
 import { type LogConfig, logConfigValueString, TOPIC_CONFIGS, type TopicConfigType } from '@fluxo/storage';
 import { SETTINGS, type SettingSpec, type SettingType, settingSpec } from '../config/settings.js';
-import { DYNAMIC_SETTINGS, dynamicConfigsOf } from '../metadata/dynamic-broker-configs.js';
+import { DYNAMIC_SETTINGS } from '../metadata/dynamic-broker-configs.js';
 import type { BrokerServices } from '../services.js';
 
 /** DescribeConfigs' ConfigSource values (Kafka's DescribeConfigsResponse.ConfigSource). */
@@ -88,7 +88,7 @@ export function topicConfigEntries(
  * the static setting (file, environment, flag); each source in `names` order.
  */
 function brokerSynonyms(broker: BrokerServices, names: readonly string[]): ConfigSynonym[] {
-  const dynamic = dynamicConfigsOf(broker);
+  const dynamic = broker.dynamicConfigs;
   const out: ConfigSynonym[] = [];
   const add = (layer: ReadonlyMap<string, string>, source: number) => {
     for (const name of names) {
@@ -119,7 +119,7 @@ export function brokerConfigEntries(
   clusterDefault = false,
 ): ConfigEntry[] {
   const wanted = keys === null ? null : new Set(keys);
-  const dynamic = dynamicConfigsOf(broker);
+  const dynamic = broker.dynamicConfigs;
   const out: ConfigEntry[] = [];
   for (const spec of SETTINGS) {
     if (wanted !== null && !wanted.has(spec.name)) continue;

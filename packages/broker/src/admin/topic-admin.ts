@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { randomUuid } from '@fluxo/protocol';
 import { type LogConfig, resolveLogConfig, validateTopicConfigs } from '@fluxo/storage';
 import { ErrorCode } from '../errors.js';
-import { dynamicConfigsOf } from '../metadata/dynamic-broker-configs.js';
 import { isMutableTopicRegistry, type MutableTopicRegistry, type TopicInfo } from '../metadata/topic-registry.js';
 import { topicNameProblem } from '../metadata/topic-name.js';
 import type { BrokerServices } from '../services.js';
@@ -29,7 +28,7 @@ function registryOf(broker: BrokerServices): MutableTopicRegistry {
 
 /** The topic's effective log config: broker defaults (dynamic layers included) with its overrides. */
 export function logConfigOf(broker: BrokerServices, topic: TopicInfo): LogConfig {
-  return resolveLogConfig(dynamicConfigsOf(broker).logDefaults, topic.configs);
+  return resolveLogConfig(broker.dynamicConfigs.logDefaults, topic.configs);
 }
 
 /** Checks the replication factor a single node can satisfy. */

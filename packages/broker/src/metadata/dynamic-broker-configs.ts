@@ -110,23 +110,3 @@ export class DynamicBrokerConfigs {
     });
   }
 }
-
-const attached = new WeakMap<BrokerServices, DynamicBrokerConfigs>();
-
-/** Makes `dynamic` the one the handlers of `broker` see (server.ts, at start-up). */
-export function attachDynamicConfigs(broker: BrokerServices, dynamic: DynamicBrokerConfigs): void {
-  attached.set(broker, dynamic);
-}
-
-/**
- * The dynamic configs of `broker`. Services built without server.ts (handler
- * tests) get theirs loaded from the data dir on first use.
- */
-export function dynamicConfigsOf(broker: BrokerServices): DynamicBrokerConfigs {
-  let dynamic = attached.get(broker);
-  if (dynamic === undefined) {
-    dynamic = DynamicBrokerConfigs.load(broker.config.logDirs[0]!, broker.config);
-    attached.set(broker, dynamic);
-  }
-  return dynamic;
-}

@@ -5,6 +5,7 @@ import { ManualClock } from '@fluxo/core';
 import { apiInfo, Reader, Writer } from '@fluxo/protocol';
 import { DEFAULT_LOG_CONFIG, LogManager } from '@fluxo/storage';
 import { loadBrokerConfig } from '../../src/config/load-config.js';
+import { DynamicBrokerConfigs } from '../../src/metadata/dynamic-broker-configs.js';
 import type { ApiHandler, HandlerOutcome, RequestContext } from '../../src/handlers/handler.js';
 import { NO_RESPONSE } from '../../src/handlers/handler.js';
 import type { TopicInfo, TopicRegistry } from '../../src/metadata/topic-registry.js';
@@ -53,11 +54,13 @@ export async function makeHarness(): Promise<Harness> {
   const clock = new ManualClock(T0);
   const logs = await LogManager.open({ logDirs: [dir], clock, defaults: DEFAULT_LOG_CONFIG });
   const topics = new MemoryTopicRegistry();
+  // A real config with Kafka's defaults, as the server would build it.
+  const config = loadBrokerConfig([new Map([['log.dirs', dir]])]);
   const broker: BrokerServices = {
     nodeId: 1,
     clusterId: 'data-path-test-cluster',
-    // A real config with Kafka's defaults, as the server would build it.
-    config: loadBrokerConfig([new Map([['log.dirs', dir]])]),
+    config,
+    dynamicConfigs: DynamicBrokerConfigs.load(dir, config),
     clock,
     logs,
     topics,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { systemClock } from '@fluxo/core';
 import { LogManager } from '@fluxo/storage';
 import { loadBrokerConfig } from '../../src/config/load-config.js';
+import { DynamicBrokerConfigs } from '../../src/metadata/dynamic-broker-configs.js';
 import { FileTopicRegistry } from '../../src/metadata/file-topic-registry.js';
 import type { BrokerServices } from '../../src/services.js';
 
@@ -18,6 +19,7 @@ export async function makeServices(
     nodeId: config.nodeId,
     clusterId: 'test-cluster-id-000000',
     config,
+    dynamicConfigs: DynamicBrokerConfigs.load(dir, config),
     clock: systemClock,
     logs,
     topics: FileTopicRegistry.open(dir),
