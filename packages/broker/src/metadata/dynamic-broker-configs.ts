@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { type LogConfig, logConfigFromBrokerProperties, TOPIC_CONFIGS } from '@fluxo/storage';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { settingSpec } from '../config/settings.js';
-import type { BrokerServices } from '../services.js';
 import { writeFileAtomically } from './atomic-file.js';
 
 export const DYNAMIC_BROKER_CONFIGS_FILE = 'dynamic-broker-configs.json';
