@@ -78,6 +78,7 @@ export class OffsetStore {
       const emptySince = isEmptySince(group);
       if (emptySince === undefined) continue;
       for (const o of this.all(group)) {
+        // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.max does not take
         const base = o.commitTimestampMs > emptySince ? o.commitTimestampMs : emptySince;
         if (base + retentionMs <= nowMs) out.push({ group, topic: o.topic, partition: o.partition });
       }

@@ -25,8 +25,8 @@ import {
   responseCorrelationId,
 } from '../wire/index.js';
 import { readLatestSnapshot, readQuorumState, writeQuorumState, writeSnapshot } from './durable-files.js';
-import { FileLog } from './file-log.js';
 import { FrameReader } from './frame-reader.js';
+import { SegmentLog } from './segment-log.js';
 
 /** The application above the quorum: sees committed entries in order, once per process lifetime. */
 export interface StateMachine {
@@ -60,7 +60,7 @@ interface Peer {
  */
 export class RaftServer {
   readonly raft: RaftNode;
-  private readonly log: FileLog;
+  private readonly log: SegmentLog;
   private readonly server: Server;
   private readonly peers = new Map<number, Peer>();
   private readonly replies = new Map<string, { socket: Socket; api: ReturnType<typeof apiOfRequest> }>();
@@ -84,11 +84,9 @@ export class RaftServer {
     this.clock = options.clock ?? systemClock;
     mkdirSync(options.dataDir, { recursive: true });
     const snapshot = readLatestSnapshot(options.dataDir) ?? EMPTY_DISK.snapshot;
-    this.log = new FileLog(options.dataDir);
+    this.log = new SegmentLog(options.dataDir, this.clock, (epoch) => this.leaderOfEpoch(epoch));
     const entries = entriesAfterSnapshot(snapshot.id, this.log.logStartOffset, this.log.recovered);
-    const fileEnd = this.log.endOffset;
-    if (this.log.logStartOffset !== snapshot.id.endOffset || fileEnd !== snapshot.id.endOffset + entries.length)
-      this.log.dropPrefix(snapshot.id.endOffset, entries); // make the file match what the core will believe
+    this.log.alignWith(snapshot.id.endOffset, entries); // make the disk match what the core will believe
     this.log.recovered = [];
     options.stateMachine.restore(snapshot.bytes);
     const config: RaftConfig = {
@@ -202,15 +200,11 @@ export class RaftServer {
       case 'installSnapshot':
         this.writeBufferedLog();
         writeSnapshot(dir, a.id, a.bytes, this.clock.nowMs());
-        this.log.dropPrefix(a.id.endOffset, []);
+        this.log.resetTo(a.id.endOffset);
         return this.options.stateMachine.restore(a.bytes);
-      case 'truncatePrefix': {
+      case 'truncatePrefix':
         this.writeBufferedLog();
-        const log = this.raft.log;
-        const keep: Entry[] = [];
-        for (let o = a.logStartOffset; o < log.endOffset; o++) keep.push(log.entryAt(o));
-        return this.log.dropPrefix(a.logStartOffset, keep);
-      }
+        return this.log.dropPrefix(a.logStartOffset);
       case 'appendResult': {
         const p = this.appends.get(a.appendId);
         this.appends.delete(a.appendId);
@@ -245,6 +239,14 @@ export class RaftServer {
       },
       Math.ceil(Math.max(0, this.wantedAtMs - now)),
     );
+  }
+
+  /** The leader a LeaderChange control record names: known only for the current epoch. */
+  private leaderOfEpoch(epoch: number): number {
+    const raft = this.raft as RaftNode | undefined; // unset while the constructor aligns the log
+    if (raft === undefined) return -1;
+    const d = raft.describe();
+    return d.leaderEpoch === epoch ? d.leaderId : -1;
   }
 
   private writeBufferedLog(): void {

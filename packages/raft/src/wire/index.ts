@@ -1,4 +1,4 @@
-export { decodeEntries, ENTRY_BYTES_MAX, encodeEntries } from './entries-codec.js';
+export { decodeEntryBatches, encodeEntryBatches } from './entry-batches.js';
 export {
   apiOfKey,
   apiOfRequest,

@@ -11,7 +11,7 @@ import {
   VoteResponse,
 } from '@fluxo/protocol';
 import type * as Raft from '../core/index.js';
-import { decodeEntries, encodeEntries } from './entries-codec.js';
+import { decodeEntryBatches, encodeEntryBatches } from './entry-batches.js';
 
 /** KRaft's metadata log: topic __cluster_metadata, partition 0, the fixed metadata topic id. */
 export const METADATA_TOPIC = '__cluster_metadata';
@@ -214,7 +214,10 @@ export function toKafkaResponse(m: Raft.RaftResponse, api: KafkaResponse['api'])
         highWatermark: BigInt(m.highWatermark),
         logStartOffset: BigInt(m.logStartOffset),
         currentLeader: { leaderId: m.leaderId, leaderEpoch: m.leaderEpoch },
-        records: encodeEntries(m.entries),
+        // KRaft's format: v2 batches, partitionLeaderEpoch = entry epoch, no timestamps on the wire.
+        records: encodeEntryBatches(m.baseOffset, m.entries, -1, (epoch) =>
+          epoch === m.leaderEpoch ? m.leaderId : -1,
+        ),
       });
       if (m.divergingEpoch !== null)
         p.divergingEpoch = { epoch: m.divergingEpoch.epoch, endOffset: BigInt(m.divergingEpoch.endOffset) };
@@ -278,6 +281,9 @@ export function fromKafkaResponse(r: KafkaResponse, request: Raft.RaftRequest): 
     }
     case 'fetch': {
       const p = r.data.responses[0].partitions[0];
+      const baseOffset = request.kind === 'fetch' ? request.fetchOffset : 0;
+      const entries: Raft.Entry[] = [];
+      if (p.records !== null) decodeEntryBatches(p.records, baseOffset, entries);
       const diverging = p.divergingEpoch.endOffset >= 0n ? p.divergingEpoch : null;
       const snapshot = p.snapshotId.endOffset >= 0n ? p.snapshotId : null;
       return {
@@ -289,8 +295,8 @@ export function fromKafkaResponse(r: KafkaResponse, request: Raft.RaftRequest): 
         leaderId: p.currentLeader.leaderId,
         highWatermark: Number(p.highWatermark),
         logStartOffset: Number(p.logStartOffset),
-        baseOffset: request.kind === 'fetch' ? request.fetchOffset : 0,
-        entries: p.records === null ? [] : decodeEntries(p.records),
+        baseOffset,
+        entries,
         divergingEpoch: diverging ? { epoch: diverging.epoch, endOffset: Number(diverging.endOffset) } : null,
         snapshotId: snapshot ? { epoch: snapshot.epoch, endOffset: Number(snapshot.endOffset) } : null,
         correlation,

@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import type { Clock } from '@fluxo/core';
+import { BATCH_LOG_OVERHEAD, BATCH_OFFSET } from '@fluxo/protocol';
 import type { LogConfig } from '../config/log-config.js';
 import { StorageErrorCode } from '../error-codes.js';
 import { assignOffsets, validateBatches } from '../records/batch-validation.js';
@@ -191,6 +192,85 @@ export class PartitionLog {
       logAppendTimeMs: logAppendTime ? BigInt(nowMs) : -1n,
       logStartOffset: this.logStartOffset,
     };
+  }
+
+  /**
+   * A replica's append (a Raft follower): the batches already carry their
+   * offsets and partitionLeaderEpoch, assigned by the leader, and are written
+   * unchanged. They must be valid (framing, magic, CRC32C) and continue the log
+   * end exactly, each batch right after the previous one; otherwise nothing is
+   * written. Timestamps are not checked: the leader did that.
+   */
+  appendAsFollower(records: Buffer, nowMs: number): AppendResult {
+    if (this.closed)
+      return rejected(StorageErrorCode.KAFKA_STORAGE_ERROR, 'the log is closed (shutting down or deleted)');
+    const limits = {
+      maxMessageBytes: this.config.maxMessageBytes,
+      logAppendTime: true, // skips the timestamp bounds
+      timestampBeforeMaxMs: 0,
+      timestampAfterMaxMs: 0,
+    };
+    const summary = validateBatches(records, limits, nowMs);
+    if (summary.errorCode !== StorageErrorCode.NONE) return rejected(summary.errorCode, summary.errorMessage);
+    const baseOffset = this.logEndOffset;
+    let expected = baseOffset;
+    for (let at = 0; at < records.length; ) {
+      const batchBase = records.readBigInt64BE(at + BATCH_OFFSET.baseOffset);
+      if (batchBase !== expected)
+        return rejected(
+          StorageErrorCode.INVALID_RECORD,
+          `record batch at position ${at} has base offset ${batchBase}, expected ${expected}`,
+        );
+      expected = batchBase + BigInt(records.readInt32BE(at + BATCH_OFFSET.lastOffsetDelta)) + 1n;
+      at += records.readInt32BE(at + BATCH_OFFSET.batchLength) + BATCH_LOG_OVERHEAD;
+    }
+    const lastOffset = expected - 1n;
+    this.maybeRoll(records.length, lastOffset, nowMs);
+    this.active.append(records, expected, nowMs);
+    this.unflushedMessages += summary.offsetCount;
+    if (this.unflushedMessages >= this.config.flushMessages) this.flush();
+    for (const listener of this.listeners) listener(records.length);
+    return {
+      errorCode: StorageErrorCode.NONE,
+      errorMessage: null,
+      baseOffset,
+      lastOffset,
+      logAppendTimeMs: -1n,
+      logStartOffset: this.logStartOffset,
+    };
+  }
+
+  /**
+   * Drops every offset at or after `offset` (Kafka's truncateTo, for a follower
+   * whose log diverged): later segments are deleted, the one holding `offset`
+   * is cut at the start of the batch holding it and its indexes rebuilt (and
+   * fsynced). Batches are never split, so the new log end, returned, may be
+   * below `offset`. Below the log start, the log is emptied and restarts at `offset`.
+   */
+  truncateTo(offset: bigint): bigint {
+    if (offset >= this.logEndOffset) return this.logEndOffset;
+    if (offset < this.logStartOffset) {
+      this.truncateFullyAndStartAt(offset);
+      return offset;
+    }
+    while (this.segments.length > 1 && this.active.baseOffset >= offset) this.segments.pop()?.delete();
+    const end = this.active.truncateFrom(offset);
+    if (this.logStartOffset > end) this.logStartOffset = end;
+    if (this.recoveryPoint > end) this.recoveryPoint = end;
+    return end;
+  }
+
+  /**
+   * Deletes every segment and starts an empty log at `offset` (a Raft node that
+   * installed a snapshot past its log). Log start and end become `offset`.
+   */
+  truncateFullyAndStartAt(offset: bigint): void {
+    for (const segment of this.segments.splice(0)) segment.delete();
+    this.segments.push(LogSegment.create(this.dir, offset, this.segmentOptions()));
+    this.logStartOffset = offset;
+    this.recoveryPoint = offset;
+    this.unflushedMessages = 0;
+    this.onLogStartOffsetMoved?.();
   }
 
   /** Kafka's roll rules: segment.bytes, segment.ms, full indexes, relative offset overflow. */

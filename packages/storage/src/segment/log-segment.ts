@@ -253,6 +253,20 @@ export class LogSegment {
     for (const path of [this.paths.log, this.paths.index, this.paths.timeIndex]) rmSync(path, { force: true });
   }
 
+  /**
+   * Drops the batch holding `offset` and everything after it (a follower whose
+   * log diverged), then rebuilds the indexes from what is left. Returns the new
+   * next offset: below `offset` when that batch started earlier.
+   */
+  truncateFrom(offset: bigint): bigint {
+    const position = this.positionOf(offset);
+    if (position < 0) return this.nextOffset;
+    this.truncateTo(position);
+    if (position === 0) this.firstAppendMs = -1;
+    this.recover();
+    return this.nextOffset;
+  }
+
   /** Rebuilds everything from the log, validating each batch; cuts the file at the first bad one. */
   private recover(): string | null {
     this.offsetIndex.clear();
