@@ -20,7 +20,6 @@ export {
   type TopicConfigValue,
   topicConfigDef,
 } from './config/topic-configs.js';
-export { StorageErrorCode, type StorageErrorCodeValue } from './error-codes.js';
 export { type CheckpointEntry, readCheckpoint, writeCheckpoint } from './log/checkpoint-file.js';
 export { ListOffsetsTimestamp } from './log/list-offsets-timestamps.js';
 export {

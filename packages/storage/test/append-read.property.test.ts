@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '@fluxo/core';
 import fc from 'fast-check';
-import { StorageErrorCode } from '../src/index.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { decodeRecords, simpleBatch } from './batch-builder.js';
 import { openLog, T0, tempDir } from './helpers.js';
 
@@ -63,7 +63,7 @@ describe('append/read against an in-memory model', () => {
                 const offset = BigInt(o.at % (model.length + 2));
                 const r = log.read(offset, o.maxBytes, true);
                 if (offset < start || offset > BigInt(model.length)) {
-                  assert.equal(r.errorCode, StorageErrorCode.OFFSET_OUT_OF_RANGE);
+                  assert.equal(r.errorCode, ErrorCode.OFFSET_OUT_OF_RANGE);
                   continue;
                 }
                 assert.equal(r.errorCode, 0);

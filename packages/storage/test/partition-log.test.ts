@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { BATCH_OFFSET, crc32c, readBatchHeader } from '@fluxo/protocol';
-import { StorageErrorCode } from '../src/index.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { buildBatch, decodeRecords, simpleBatch } from './batch-builder.js';
 import { openLog, T0, tempDir } from './helpers.js';
 
@@ -57,9 +57,9 @@ describe('PartitionLog append and read', () => {
   it('answers OFFSET_OUT_OF_RANGE outside [logStartOffset, HW]', () => {
     const log = openLog(t.dir);
     log.append(simpleBatch(2, T0), T0);
-    assert.equal(log.read(3n, 100, true).errorCode, StorageErrorCode.OFFSET_OUT_OF_RANGE);
-    assert.equal(log.read(-1n, 100, true).errorCode, StorageErrorCode.OFFSET_OUT_OF_RANGE);
-    assert.equal(log.read(2n, 100, true).errorCode, StorageErrorCode.NONE);
+    assert.equal(log.read(3n, 100, true).errorCode, ErrorCode.OFFSET_OUT_OF_RANGE);
+    assert.equal(log.read(-1n, 100, true).errorCode, ErrorCode.OFFSET_OUT_OF_RANGE);
+    assert.equal(log.read(2n, 100, true).errorCode, ErrorCode.NONE);
     log.close();
   });
 
@@ -80,7 +80,7 @@ describe('PartitionLog append and read', () => {
     const bad = simpleBatch(1, T0);
     bad[bad.length - 1] ^= 0xff;
     const result = log.append(Buffer.concat([good, bad]), T0);
-    assert.equal(result.errorCode, StorageErrorCode.CORRUPT_MESSAGE);
+    assert.equal(result.errorCode, ErrorCode.CORRUPT_MESSAGE);
     assert.equal(log.logEndOffset, 0n);
     assert.equal(log.sizeBytes, 0);
     log.close();
@@ -89,27 +89,27 @@ describe('PartitionLog append and read', () => {
   it('rejects truncated input, wrong magic and an empty record set', () => {
     const log = openLog(t.dir);
     const batch = simpleBatch(2, T0);
-    assert.equal(log.append(batch.subarray(0, batch.length - 1), T0).errorCode, StorageErrorCode.CORRUPT_MESSAGE);
+    assert.equal(log.append(batch.subarray(0, batch.length - 1), T0).errorCode, ErrorCode.CORRUPT_MESSAGE);
     const magic1 = Buffer.from(batch);
     magic1[16] = 1;
-    assert.equal(log.append(magic1, T0).errorCode, StorageErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT);
-    assert.equal(log.append(Buffer.alloc(0), T0).errorCode, StorageErrorCode.INVALID_RECORD);
+    assert.equal(log.append(magic1, T0).errorCode, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT);
+    assert.equal(log.append(Buffer.alloc(0), T0).errorCode, ErrorCode.INVALID_RECORD);
     assert.equal(log.logEndOffset, 0n);
     log.close();
   });
 
   it('rejects a batch over max.message.bytes with MESSAGE_TOO_LARGE', () => {
     const log = openLog(t.dir, { maxMessageBytes: 500 });
-    assert.equal(log.append(simpleBatch(1, T0, 600), T0).errorCode, StorageErrorCode.MESSAGE_TOO_LARGE);
-    assert.equal(log.append(simpleBatch(1, T0, 100), T0).errorCode, StorageErrorCode.NONE);
+    assert.equal(log.append(simpleBatch(1, T0, 600), T0).errorCode, ErrorCode.MESSAGE_TOO_LARGE);
+    assert.equal(log.append(simpleBatch(1, T0, 100), T0).errorCode, ErrorCode.NONE);
     log.close();
   });
 
   it('rejects CreateTime timestamps beyond message.timestamp.after/before.max.ms', () => {
     const log = openLog(t.dir, { messageTimestampAfterMaxMs: 1000, messageTimestampBeforeMaxMs: 5000 });
-    assert.equal(log.append(simpleBatch(1, T0 + 2000), T0).errorCode, StorageErrorCode.INVALID_TIMESTAMP);
-    assert.equal(log.append(simpleBatch(1, T0 - 6000), T0).errorCode, StorageErrorCode.INVALID_TIMESTAMP);
-    assert.equal(log.append(simpleBatch(1, T0 + 500), T0).errorCode, StorageErrorCode.NONE);
+    assert.equal(log.append(simpleBatch(1, T0 + 2000), T0).errorCode, ErrorCode.INVALID_TIMESTAMP);
+    assert.equal(log.append(simpleBatch(1, T0 - 6000), T0).errorCode, ErrorCode.INVALID_TIMESTAMP);
+    assert.equal(log.append(simpleBatch(1, T0 + 500), T0).errorCode, ErrorCode.NONE);
     log.close();
   });
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { decodeRecordBatch, encodeRecordBatch } from '@fluxo/protocol';
-import { StorageErrorCode } from '../src/index.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { openLog, T0, tempDir } from './helpers.js';
 
 /** A batch as a Raft leader would send it: offsets and leader epoch already set. */
@@ -48,7 +48,7 @@ describe('PartitionLog replica append, truncateTo, truncateFullyAndStartAt', () 
     const log = openLog(t.dir);
     const set = Buffer.concat([leaderBatch(0, 3, 4), leaderBatch(3, 2, 7)]);
     const r = log.appendAsFollower(set, T0);
-    assert.equal(r.errorCode, StorageErrorCode.NONE);
+    assert.equal(r.errorCode, ErrorCode.NONE);
     assert.equal(r.baseOffset, 0n);
     assert.equal(r.lastOffset, 4n);
     assert.equal(log.logEndOffset, 5n);
@@ -61,14 +61,14 @@ describe('PartitionLog replica append, truncateTo, truncateFullyAndStartAt', () 
 
   it('appendAsFollower refuses gaps, overlaps and corrupt batches, writing nothing', () => {
     const log = openLog(t.dir);
-    assert.equal(log.appendAsFollower(leaderBatch(0, 2, 1), T0).errorCode, StorageErrorCode.NONE);
-    assert.equal(log.appendAsFollower(leaderBatch(3, 1, 1), T0).errorCode, StorageErrorCode.INVALID_RECORD);
-    assert.equal(log.appendAsFollower(leaderBatch(1, 1, 1), T0).errorCode, StorageErrorCode.INVALID_RECORD);
+    assert.equal(log.appendAsFollower(leaderBatch(0, 2, 1), T0).errorCode, ErrorCode.NONE);
+    assert.equal(log.appendAsFollower(leaderBatch(3, 1, 1), T0).errorCode, ErrorCode.INVALID_RECORD);
+    assert.equal(log.appendAsFollower(leaderBatch(1, 1, 1), T0).errorCode, ErrorCode.INVALID_RECORD);
     const gapInside = Buffer.concat([leaderBatch(2, 1, 1), leaderBatch(4, 1, 1)]);
-    assert.equal(log.appendAsFollower(gapInside, T0).errorCode, StorageErrorCode.INVALID_RECORD);
+    assert.equal(log.appendAsFollower(gapInside, T0).errorCode, ErrorCode.INVALID_RECORD);
     const corrupt = leaderBatch(2, 1, 1);
     corrupt[corrupt.length - 1] ^= 0xff;
-    assert.equal(log.appendAsFollower(corrupt, T0).errorCode, StorageErrorCode.CORRUPT_MESSAGE);
+    assert.equal(log.appendAsFollower(corrupt, T0).errorCode, ErrorCode.CORRUPT_MESSAGE);
     assert.equal(log.logEndOffset, 2n);
     assert.deepEqual(dump(log).values, ['v0', 'v1']);
     log.close();
@@ -81,7 +81,7 @@ describe('PartitionLog replica append, truncateTo, truncateFullyAndStartAt', () 
     assert.equal(log.logEndOffset, 10n);
     assert.equal(log.truncateTo(7n), 6n, 'the batch 6..7 goes whole');
     assert.equal(log.read(6n, 1000, true).records.length, 0);
-    assert.equal(log.appendAsFollower(leaderBatch(6, 3, 99), T0).errorCode, StorageErrorCode.NONE);
+    assert.equal(log.appendAsFollower(leaderBatch(6, 3, 99), T0).errorCode, ErrorCode.NONE);
     const before = dump(log);
     log.close();
     log = openLog(t.dir, { indexIntervalBytes: 1 });
@@ -103,7 +103,7 @@ describe('PartitionLog replica append, truncateTo, truncateFullyAndStartAt', () 
     assert.deepEqual(log.segmentBaseOffsets(), bases.slice(0, 2));
     for (const gone of bases.slice(2))
       assert.equal(existsSync(join(t.dir, 'topic-0', `${gone.toString().padStart(20, '0')}.log`)), false);
-    assert.equal(log.appendAsFollower(leaderBatch(Number(end), 1, 4), T0).errorCode, StorageErrorCode.NONE);
+    assert.equal(log.appendAsFollower(leaderBatch(Number(end), 1, 4), T0).errorCode, ErrorCode.NONE);
     log.close();
     log = openLog(t.dir, { segmentBytes: 200 });
     assert.equal(log.logEndOffset, end + 1n);
@@ -136,7 +136,7 @@ describe('PartitionLog replica append, truncateTo, truncateFullyAndStartAt', () 
     log.truncateFullyAndStartAt(100n);
     assert.equal(log.logStartOffset, 100n);
     assert.equal(log.logEndOffset, 100n);
-    assert.equal(log.appendAsFollower(leaderBatch(100, 1, 9), T0).errorCode, StorageErrorCode.NONE);
+    assert.equal(log.appendAsFollower(leaderBatch(100, 1, 9), T0).errorCode, ErrorCode.NONE);
     log.close();
     log = openLog(t.dir, { segmentBytes: 200 });
     assert.equal(log.logStartOffset, 100n);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { readBatchHeader } from '@fluxo/protocol';
-import { StorageErrorCode } from '../src/index.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { simpleBatch } from './batch-builder.js';
 import { openLog, T0, tempDir } from './helpers.js';
 
@@ -26,7 +26,7 @@ describe('retention and DeleteRecords', () => {
     assert.equal(log.logStartOffset, 4n);
     assert.ok(!existsSync(segmentFile(0n)));
     assert.ok(existsSync(segmentFile(4n)));
-    assert.equal(log.read(3n, 1000, true).errorCode, StorageErrorCode.OFFSET_OUT_OF_RANGE);
+    assert.equal(log.read(3n, 1000, true).errorCode, ErrorCode.OFFSET_OUT_OF_RANGE);
     assert.equal(readBatchHeader(log.read(4n, 1000, true).records).baseOffset, 4n);
     log.close();
   });
@@ -80,10 +80,10 @@ describe('retention and DeleteRecords', () => {
     assert.ok(!existsSync(segmentFile(2n)));
     assert.ok(existsSync(segmentFile(4n)));
     // Offset 4 shares a batch with 5 but is below the log start offset now.
-    assert.equal(log.read(4n, 1000, true).errorCode, StorageErrorCode.OFFSET_OUT_OF_RANGE);
-    assert.equal(log.read(5n, 1000, true).errorCode, StorageErrorCode.NONE);
+    assert.equal(log.read(4n, 1000, true).errorCode, ErrorCode.OFFSET_OUT_OF_RANGE);
+    assert.equal(log.read(5n, 1000, true).errorCode, ErrorCode.NONE);
     assert.equal(log.deleteRecordsBefore(3n).lowWatermark, 5n);
-    assert.equal(log.deleteRecordsBefore(11n).errorCode, StorageErrorCode.OFFSET_OUT_OF_RANGE);
+    assert.equal(log.deleteRecordsBefore(11n).errorCode, ErrorCode.OFFSET_OUT_OF_RANGE);
     assert.deepEqual(log.deleteRecordsBefore(-1n), { errorCode: 0, lowWatermark: 10n });
     assert.equal(log.append(simpleBatch(1, T0), T0).baseOffset, 10n);
     log.close();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Clock } from '@fluxo/core';
-import { decodeRecordBatch } from '@fluxo/protocol';
-import { DEFAULT_LOG_CONFIG, PartitionLog, partitionDirName, StorageErrorCode } from '@fluxo/storage';
+import { decodeRecordBatch, ErrorCode } from '@fluxo/protocol';
+import { DEFAULT_LOG_CONFIG, PartitionLog, partitionDirName } from '@fluxo/storage';
 import type { Entry } from '../core/index.js';
 import { decodeEntryBatches, encodeEntryBatches } from '../wire/entry-batches.js';
 import { METADATA_TOPIC, METADATA_TOPIC_ID } from '../wire/kafka-messages.js';
@@ -44,7 +44,7 @@ export class SegmentLog {
     let offset = this.logStartOffset;
     while (offset < this.endOffset) {
       const { errorCode, records } = this.log.read(BigInt(offset), RECOVERY_READ_BYTES, true);
-      if (errorCode !== StorageErrorCode.NONE || records.length === 0) break;
+      if (errorCode !== ErrorCode.NONE || records.length === 0) break;
       try {
         offset = decodeEntryBatches(records, offset, this.recovered);
       } catch {
@@ -71,7 +71,7 @@ export class SegmentLog {
       this.log.truncateFullyAndStartAt(BigInt(baseOffset));
     const records = encodeEntryBatches(baseOffset, entries, this.clock.nowMs(), this.leaderOf);
     const result = this.log.appendAsFollower(records, this.clock.nowMs());
-    if (result.errorCode !== StorageErrorCode.NONE)
+    if (result.errorCode !== ErrorCode.NONE)
       throw new Error(`log append at ${baseOffset} refused: ${result.errorMessage}`);
   }
 

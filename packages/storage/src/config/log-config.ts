@@ -1,4 +1,4 @@
-import { StorageErrorCode } from '../error-codes.js';
+import { ErrorCode } from '@fluxo/protocol';
 import {
   formatTopicConfigValue,
   parseTopicConfigValue,
@@ -37,7 +37,7 @@ export interface LogConfig {
 /** A config a client or operator got wrong; Kafka's INVALID_CONFIG (40). */
 export class InvalidConfigError extends Error {
   override name = 'InvalidConfigError';
-  readonly errorCode = StorageErrorCode.INVALID_CONFIG;
+  readonly errorCode = ErrorCode.INVALID_CONFIG;
 }
 
 /** "retention.ms" -> "retentionMs" */

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import type { Clock } from '@fluxo/core';
 import { BATCH_LOG_OVERHEAD, BATCH_OFFSET } from '@fluxo/protocol';
 import type { LogConfig } from '../config/log-config.js';
-import { StorageErrorCode } from '../error-codes.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { assignOffsets, validateBatches } from '../records/batch-validation.js';
 import { findRecordByTimestamp } from '../records/record-walk.js';
 import { parseLogFileName, segmentPaths } from '../segment/file-names.js';
@@ -162,8 +162,7 @@ export class PartitionLog {
    * written when any batch is rejected.
    */
   append(records: Buffer, nowMs: number): AppendResult {
-    if (this.closed)
-      return rejected(StorageErrorCode.KAFKA_STORAGE_ERROR, 'the log is closed (shutting down or deleted)');
+    if (this.closed) return rejected(ErrorCode.KAFKA_STORAGE_ERROR, 'the log is closed (shutting down or deleted)');
     const logAppendTime = this.config.messageTimestampType === 'LogAppendTime';
     const summary = validateBatches(
       records,
@@ -175,7 +174,7 @@ export class PartitionLog {
       },
       nowMs,
     );
-    if (summary.errorCode !== StorageErrorCode.NONE) return rejected(summary.errorCode, summary.errorMessage);
+    if (summary.errorCode !== ErrorCode.NONE) return rejected(summary.errorCode, summary.errorMessage);
     const baseOffset = this.logEndOffset;
     const lastOffset = baseOffset + BigInt(summary.offsetCount) - 1n;
     this.maybeRoll(records.length, lastOffset, nowMs);
@@ -185,7 +184,7 @@ export class PartitionLog {
     if (this.unflushedMessages >= this.config.flushMessages) this.flush();
     for (const listener of this.listeners) listener(records.length);
     return {
-      errorCode: StorageErrorCode.NONE,
+      errorCode: ErrorCode.NONE,
       errorMessage: null,
       baseOffset,
       lastOffset,
@@ -202,8 +201,7 @@ export class PartitionLog {
    * written. Timestamps are not checked: the leader did that.
    */
   appendAsFollower(records: Buffer, nowMs: number): AppendResult {
-    if (this.closed)
-      return rejected(StorageErrorCode.KAFKA_STORAGE_ERROR, 'the log is closed (shutting down or deleted)');
+    if (this.closed) return rejected(ErrorCode.KAFKA_STORAGE_ERROR, 'the log is closed (shutting down or deleted)');
     const limits = {
       maxMessageBytes: this.config.maxMessageBytes,
       logAppendTime: true, // skips the timestamp bounds
@@ -211,14 +209,14 @@ export class PartitionLog {
       timestampAfterMaxMs: 0,
     };
     const summary = validateBatches(records, limits, nowMs);
-    if (summary.errorCode !== StorageErrorCode.NONE) return rejected(summary.errorCode, summary.errorMessage);
+    if (summary.errorCode !== ErrorCode.NONE) return rejected(summary.errorCode, summary.errorMessage);
     const baseOffset = this.logEndOffset;
     let expected = baseOffset;
     for (let at = 0; at < records.length; ) {
       const batchBase = records.readBigInt64BE(at + BATCH_OFFSET.baseOffset);
       if (batchBase !== expected)
         return rejected(
-          StorageErrorCode.INVALID_RECORD,
+          ErrorCode.INVALID_RECORD,
           `record batch at position ${at} has base offset ${batchBase}, expected ${expected}`,
         );
       expected = batchBase + BigInt(records.readInt32BE(at + BATCH_OFFSET.lastOffsetDelta)) + 1n;
@@ -231,7 +229,7 @@ export class PartitionLog {
     if (this.unflushedMessages >= this.config.flushMessages) this.flush();
     for (const listener of this.listeners) listener(records.length);
     return {
-      errorCode: StorageErrorCode.NONE,
+      errorCode: ErrorCode.NONE,
       errorMessage: null,
       baseOffset,
       lastOffset,
@@ -304,15 +302,14 @@ export class PartitionLog {
       lastStableOffset: highWatermark,
       logStartOffset: this.logStartOffset,
     });
-    if (offset < this.logStartOffset || offset > highWatermark)
-      return result(StorageErrorCode.OFFSET_OUT_OF_RANGE, EMPTY);
-    if (offset === highWatermark || (maxBytes <= 0 && !minOneBatch)) return result(StorageErrorCode.NONE, EMPTY);
+    if (offset < this.logStartOffset || offset > highWatermark) return result(ErrorCode.OFFSET_OUT_OF_RANGE, EMPTY);
+    if (offset === highWatermark || (maxBytes <= 0 && !minOneBatch)) return result(ErrorCode.NONE, EMPTY);
     for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
       const segment = this.segments[i];
       const position = segment.positionOf(offset);
-      if (position >= 0) return result(StorageErrorCode.NONE, segment.read(position, maxBytes, minOneBatch));
+      if (position >= 0) return result(ErrorCode.NONE, segment.read(position, maxBytes, minOneBatch));
     }
-    return result(StorageErrorCode.NONE, EMPTY);
+    return result(ErrorCode.NONE, EMPTY);
   }
 
   /** Index of the last segment whose base offset is <= offset (0 if none). */
@@ -394,13 +391,13 @@ export class PartitionLog {
   deleteRecordsBefore(offset: bigint): { errorCode: number; lowWatermark: bigint } {
     const target = offset === -1n ? this.highWatermark : offset;
     if (target < 0n || target > this.highWatermark)
-      return { errorCode: StorageErrorCode.OFFSET_OUT_OF_RANGE, lowWatermark: this.logStartOffset };
+      return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, lowWatermark: this.logStartOffset };
     if (target > this.logStartOffset) {
       this.logStartOffset = target;
       this.deleteSegmentsBelowLogStart();
       this.onLogStartOffsetMoved?.();
     }
-    return { errorCode: StorageErrorCode.NONE, lowWatermark: this.logStartOffset };
+    return { errorCode: ErrorCode.NONE, lowWatermark: this.logStartOffset };
   }
 
   private deleteSegmentsBelowLogStart(): void {

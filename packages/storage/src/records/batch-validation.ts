@@ -1,5 +1,5 @@
 import { Attribute, BATCH_HEADER_SIZE, BATCH_LOG_OVERHEAD, BATCH_OFFSET, CURRENT_MAGIC, crc32c } from '@fluxo/protocol';
-import { StorageErrorCode } from '../error-codes.js';
+import { ErrorCode } from '@fluxo/protocol';
 
 /** The limits a produced batch is checked against (from the topic's LogConfig). */
 export interface BatchLimits {
@@ -33,45 +33,42 @@ export function validateBatches(records: Buffer, limits: BatchLimits, nowMs: num
   let pos = 0;
   let batchCount = 0;
   let offsetCount = 0;
-  if (records.length === 0) return fail(StorageErrorCode.INVALID_RECORD, 'produce request has no record batch');
+  if (records.length === 0) return fail(ErrorCode.INVALID_RECORD, 'produce request has no record batch');
   while (pos < records.length) {
     const remaining = records.length - pos;
     if (remaining < BATCH_HEADER_SIZE)
-      return fail(StorageErrorCode.CORRUPT_MESSAGE, `truncated record batch: ${remaining} bytes at position ${pos}`);
+      return fail(ErrorCode.CORRUPT_MESSAGE, `truncated record batch: ${remaining} bytes at position ${pos}`);
     const batchLength = records.readInt32BE(pos + BATCH_OFFSET.batchLength);
     const size = batchLength + BATCH_LOG_OVERHEAD;
     if (batchLength < BATCH_HEADER_SIZE - BATCH_LOG_OVERHEAD || size > remaining)
-      return fail(StorageErrorCode.CORRUPT_MESSAGE, `record batch length ${batchLength} does not fit the request`);
+      return fail(ErrorCode.CORRUPT_MESSAGE, `record batch length ${batchLength} does not fit the request`);
     const magic = records.readInt8(pos + BATCH_OFFSET.magic);
     if (magic !== CURRENT_MAGIC)
-      return fail(
-        StorageErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT,
-        `record batch magic ${magic}: only magic 2 is accepted`,
-      );
+      return fail(ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `record batch magic ${magic}: only magic 2 is accepted`);
     if (size > limits.maxMessageBytes)
       return fail(
-        StorageErrorCode.MESSAGE_TOO_LARGE,
+        ErrorCode.MESSAGE_TOO_LARGE,
         `record batch of ${size} bytes exceeds max.message.bytes ${limits.maxMessageBytes}`,
       );
     const storedCrc = records.readUInt32BE(pos + BATCH_OFFSET.crc);
     if (crc32c(records.subarray(pos + BATCH_OFFSET.attributes, pos + size)) !== storedCrc)
-      return fail(StorageErrorCode.CORRUPT_MESSAGE, `record batch at position ${pos} fails its CRC32C check`);
+      return fail(ErrorCode.CORRUPT_MESSAGE, `record batch at position ${pos} fails its CRC32C check`);
     const lastOffsetDelta = records.readInt32BE(pos + BATCH_OFFSET.lastOffsetDelta);
     const recordCount = records.readInt32BE(pos + BATCH_OFFSET.recordCount);
     if (recordCount < 1 || lastOffsetDelta !== recordCount - 1)
       return fail(
-        StorageErrorCode.INVALID_RECORD,
+        ErrorCode.INVALID_RECORD,
         `record batch has ${recordCount} records but lastOffsetDelta ${lastOffsetDelta}`,
       );
     if (!limits.logAppendTime) {
       const reason = timestampProblem(records, pos, limits, nowMs);
-      if (reason !== null) return fail(StorageErrorCode.INVALID_TIMESTAMP, reason);
+      if (reason !== null) return fail(ErrorCode.INVALID_TIMESTAMP, reason);
     }
     batchCount++;
     offsetCount += lastOffsetDelta + 1;
     pos += size;
   }
-  return { errorCode: StorageErrorCode.NONE, errorMessage: null, batchCount, offsetCount };
+  return { errorCode: ErrorCode.NONE, errorMessage: null, batchCount, offsetCount };
 }
 
 /**
