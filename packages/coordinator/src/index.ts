@@ -15,7 +15,6 @@ export {
   type LeaveResult,
   type SyncRequest,
 } from './group/group-coordinator.js';
-export { GroupError } from './group/group-errors.js';
 export {
   type CommittedOffset,
   type ConsumerOffsetsRecord,

@@ -7,7 +7,7 @@
  * required on first join), KIP-345 (static membership) and the initial rebalance delay.
  */
 import type { Clock } from '@fluxo/core';
-import { GroupError } from './group-errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import {
   Group,
   GroupState,
@@ -99,21 +99,21 @@ export class GroupCoordinator {
 
   join(req: JoinRequest, reply: Reply<JoinOutcome>): void {
     const fail = (errorCode: number, memberId = req.memberId) => reply(joinError(errorCode, memberId));
-    if (req.groupId === '') return fail(GroupError.INVALID_GROUP_ID);
+    if (req.groupId === '') return fail(ErrorCode.INVALID_GROUP_ID);
     if (
       req.sessionTimeoutMs < this.config.minSessionTimeoutMs ||
       req.sessionTimeoutMs > this.config.maxSessionTimeoutMs
     ) {
-      return fail(GroupError.INVALID_SESSION_TIMEOUT);
+      return fail(ErrorCode.INVALID_SESSION_TIMEOUT);
     }
     let group = this.groups.get(req.groupId);
     if (group === undefined) {
-      if (req.memberId !== '') return fail(GroupError.UNKNOWN_MEMBER_ID);
+      if (req.memberId !== '') return fail(ErrorCode.UNKNOWN_MEMBER_ID);
       group = new Group(req.groupId);
       this.groups.set(req.groupId, group);
     }
-    if (group.is(GroupState.Dead)) return fail(GroupError.COORDINATOR_NOT_AVAILABLE);
-    if (!group.supportsProtocols(req.protocolType, req.protocols)) return fail(GroupError.INCONSISTENT_GROUP_PROTOCOL);
+    if (group.is(GroupState.Dead)) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (!group.supportsProtocols(req.protocolType, req.protocols)) return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
 
     if (req.memberId === '') this.joinUnknownMember(group, req, reply);
     else this.joinKnownMember(group, req, reply);
@@ -128,14 +128,14 @@ export class GroupCoordinator {
       }
     }
     if (group.members.size + group.pendingMembers.size >= this.config.maxSize) {
-      reply(joinError(GroupError.GROUP_MAX_SIZE_REACHED, ''));
+      reply(joinError(ErrorCode.GROUP_MAX_SIZE_REACHED, ''));
       return;
     }
     const memberId = this.hooks.newMemberId(req.clientId);
     if (req.requireKnownMemberId && req.groupInstanceId === null) {
       // KIP-394: hand out the id and wait for the member to come back with it.
       group.pendingMembers.set(memberId, this.now() + req.sessionTimeoutMs);
-      reply(joinError(GroupError.MEMBER_ID_REQUIRED, memberId));
+      reply(joinError(ErrorCode.MEMBER_ID_REQUIRED, memberId));
       return;
     }
     this.addMemberAndRebalance(group, memberId, req, reply);
@@ -148,10 +148,10 @@ export class GroupCoordinator {
       return;
     }
     if (this.isFenced(group, req.memberId, req.groupInstanceId)) {
-      return reply(joinError(GroupError.FENCED_INSTANCE_ID, req.memberId));
+      return reply(joinError(ErrorCode.FENCED_INSTANCE_ID, req.memberId));
     }
     const member = group.members.get(req.memberId);
-    if (member === undefined) return reply(joinError(GroupError.UNKNOWN_MEMBER_ID, req.memberId));
+    if (member === undefined) return reply(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
     const sameMetadata = sameProtocols(member.protocols, req.protocols);
     switch (group.state) {
       case GroupState.PreparingRebalance:
@@ -176,7 +176,7 @@ export class GroupCoordinator {
         }
         return;
       default:
-        reply(joinError(GroupError.UNKNOWN_MEMBER_ID, req.memberId));
+        reply(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
     }
   }
 
@@ -184,9 +184,9 @@ export class GroupCoordinator {
   private replaceStaticMember(group: Group, oldId: string, req: JoinRequest, reply: Reply<JoinOutcome>): void {
     const old = group.members.get(oldId)!;
     const newId = this.hooks.newMemberId(req.clientId);
-    old.pendingJoin?.(joinError(GroupError.FENCED_INSTANCE_ID, oldId));
+    old.pendingJoin?.(joinError(ErrorCode.FENCED_INSTANCE_ID, oldId));
     old.pendingSync?.({
-      errorCode: GroupError.FENCED_INSTANCE_ID,
+      errorCode: ErrorCode.FENCED_INSTANCE_ID,
       protocolType: null,
       protocolName: null,
       assignment: EMPTY,
@@ -238,7 +238,7 @@ export class GroupCoordinator {
     member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
     member.clientId = req.clientId;
     member.clientHost = req.clientHost;
-    member.pendingJoin?.(joinError(GroupError.UNKNOWN_MEMBER_ID, member.memberId));
+    member.pendingJoin?.(joinError(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId));
     member.pendingJoin = reply;
   }
 
@@ -248,7 +248,7 @@ export class GroupCoordinator {
       for (const m of group.members.values()) {
         m.assignment = EMPTY;
         m.pendingSync?.({
-          errorCode: GroupError.REBALANCE_IN_PROGRESS,
+          errorCode: ErrorCode.REBALANCE_IN_PROGRESS,
           protocolType: null,
           protocolName: null,
           assignment: EMPTY,
@@ -298,7 +298,7 @@ export class GroupCoordinator {
   private joinAnswer(group: Group, member: Member): JoinOutcome {
     const isLeader = member.memberId === group.leaderId;
     return {
-      errorCode: GroupError.NONE,
+      errorCode: ErrorCode.NONE,
       generationId: group.generationId,
       protocolType: group.protocolType,
       protocolName: group.protocolName,
@@ -320,21 +320,21 @@ export class GroupCoordinator {
   sync(req: SyncRequest, reply: Reply<SyncOutcome>): void {
     const fail = (errorCode: number) => reply({ errorCode, protocolType: null, protocolName: null, assignment: EMPTY });
     const group = this.groups.get(req.groupId);
-    if (group === undefined || group.is(GroupState.Dead)) return fail(GroupError.UNKNOWN_MEMBER_ID);
-    if (this.isFenced(group, req.memberId, req.groupInstanceId)) return fail(GroupError.FENCED_INSTANCE_ID);
+    if (group === undefined || group.is(GroupState.Dead)) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+    if (this.isFenced(group, req.memberId, req.groupInstanceId)) return fail(ErrorCode.FENCED_INSTANCE_ID);
     const member = group.members.get(req.memberId);
-    if (member === undefined) return fail(GroupError.UNKNOWN_MEMBER_ID);
-    if (req.generationId !== group.generationId) return fail(GroupError.ILLEGAL_GENERATION);
+    if (member === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+    if (req.generationId !== group.generationId) return fail(ErrorCode.ILLEGAL_GENERATION);
     if (
       (req.protocolType !== null && req.protocolType !== group.protocolType) ||
       (req.protocolName !== null && req.protocolName !== group.protocolName)
     ) {
-      return fail(GroupError.INCONSISTENT_GROUP_PROTOCOL);
+      return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     }
     member.sessionDeadlineMs = this.now() + member.sessionTimeoutMs;
     switch (group.state) {
       case GroupState.PreparingRebalance:
-        return fail(GroupError.REBALANCE_IN_PROGRESS);
+        return fail(ErrorCode.REBALANCE_IN_PROGRESS);
       case GroupState.CompletingRebalance:
         member.pendingSync = reply;
         if (member.memberId === group.leaderId) this.completeSync(group, req.assignments);
@@ -342,7 +342,7 @@ export class GroupCoordinator {
       case GroupState.Stable:
         return reply(this.syncAnswer(group, member));
       default:
-        return fail(GroupError.UNKNOWN_MEMBER_ID);
+        return fail(ErrorCode.UNKNOWN_MEMBER_ID);
     }
   }
 
@@ -360,7 +360,7 @@ export class GroupCoordinator {
 
   private syncAnswer(group: Group, member: Member): SyncOutcome {
     return {
-      errorCode: GroupError.NONE,
+      errorCode: ErrorCode.NONE,
       protocolType: group.protocolType,
       protocolName: group.protocolName,
       assignment: member.assignment,
@@ -371,20 +371,20 @@ export class GroupCoordinator {
 
   heartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): number {
     const group = this.groups.get(groupId);
-    if (group === undefined || group.is(GroupState.Dead)) return GroupError.UNKNOWN_MEMBER_ID;
-    if (this.isFenced(group, memberId, groupInstanceId)) return GroupError.FENCED_INSTANCE_ID;
+    if (group === undefined || group.is(GroupState.Dead)) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (this.isFenced(group, memberId, groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
     const member = group.members.get(memberId);
-    if (member === undefined || group.is(GroupState.Empty)) return GroupError.UNKNOWN_MEMBER_ID;
-    if (generationId !== group.generationId) return GroupError.ILLEGAL_GENERATION;
+    if (member === undefined || group.is(GroupState.Empty)) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
     member.sessionDeadlineMs = this.now() + member.sessionTimeoutMs;
     // A member still in the old generation learns of the rebalance from its heartbeat and rejoins.
-    return group.is(GroupState.PreparingRebalance) ? GroupError.REBALANCE_IN_PROGRESS : GroupError.NONE;
+    return group.is(GroupState.PreparingRebalance) ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE;
   }
 
   leave(groupId: string, leaving: { memberId: string; groupInstanceId: string | null }[]): LeaveResult {
     const group = this.groups.get(groupId);
     if (group === undefined || group.is(GroupState.Dead))
-      return { errorCode: GroupError.UNKNOWN_MEMBER_ID, members: [] };
+      return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: [] };
     const results: LeaveResult['members'] = [];
     let removed = false;
     for (const who of leaving) {
@@ -393,13 +393,13 @@ export class GroupCoordinator {
           ? (group.staticMembers.get(who.groupInstanceId) ?? '')
           : who.memberId;
       const member = group.members.get(memberId);
-      let errorCode: number = GroupError.NONE;
+      let errorCode: number = ErrorCode.NONE;
       if (group.pendingMembers.delete(memberId)) {
         removed = true;
       } else if (this.isFenced(group, memberId, who.groupInstanceId)) {
-        errorCode = GroupError.FENCED_INSTANCE_ID;
+        errorCode = ErrorCode.FENCED_INSTANCE_ID;
       } else if (member === undefined) {
-        errorCode = GroupError.UNKNOWN_MEMBER_ID;
+        errorCode = ErrorCode.UNKNOWN_MEMBER_ID;
       } else {
         this.removeMember(group, member);
         removed = true;
@@ -407,13 +407,13 @@ export class GroupCoordinator {
       results.push({ memberId: who.memberId, groupInstanceId: who.groupInstanceId, errorCode });
     }
     if (removed) this.membershipChanged(group);
-    return { errorCode: GroupError.NONE, members: results };
+    return { errorCode: ErrorCode.NONE, members: results };
   }
 
   private removeMember(group: Group, member: Member): void {
-    member.pendingJoin?.(joinError(GroupError.UNKNOWN_MEMBER_ID, member.memberId));
+    member.pendingJoin?.(joinError(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId));
     member.pendingSync?.({
-      errorCode: GroupError.UNKNOWN_MEMBER_ID,
+      errorCode: ErrorCode.UNKNOWN_MEMBER_ID,
       protocolType: null,
       protocolName: null,
       assignment: EMPTY,
@@ -493,12 +493,12 @@ export class GroupCoordinator {
   /** DeleteGroups: only an empty group may go (NON_EMPTY_GROUP otherwise). */
   delete(groupId: string): number {
     const group = this.groups.get(groupId);
-    if (group === undefined || group.is(GroupState.Dead)) return GroupError.GROUP_ID_NOT_FOUND;
-    if (!group.is(GroupState.Empty)) return GroupError.NON_EMPTY_GROUP;
+    if (group === undefined || group.is(GroupState.Dead)) return ErrorCode.GROUP_ID_NOT_FOUND;
+    if (!group.is(GroupState.Empty)) return ErrorCode.NON_EMPTY_GROUP;
     group.transition(GroupState.Dead);
     this.groups.delete(groupId);
     this.hooks.onGroupChanged?.(group);
-    return GroupError.NONE;
+    return ErrorCode.NONE;
   }
 }
 

@@ -1,10 +1,10 @@
+import { ErrorCode } from '@fluxo/protocol';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ManualClock } from '@fluxo/core';
 import {
   DEFAULT_GROUP_CONFIG,
   GroupCoordinator,
-  GroupError,
   GroupState,
   type JoinOutcome,
   type JoinRequest,
@@ -53,7 +53,7 @@ function setup(config = DEFAULT_GROUP_CONFIG) {
   /** KIP-394 two-step join: get an id, then join with it. */
   const joinNew = (over: Partial<JoinRequest> = {}) => {
     const first = join(over);
-    assert.equal(first.value?.errorCode, GroupError.MEMBER_ID_REQUIRED);
+    assert.equal(first.value?.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
     return join({ ...over, memberId: first.value!.memberId });
   };
   const sync = (
@@ -92,7 +92,7 @@ describe('group coordinator (classic protocol)', () => {
     assert.equal(isPending(a), true, 'join waits for group.initial.rebalance.delay.ms');
     assert.equal(coordinator.group('G1')!.state, GroupState.PreparingRebalance);
     advance(DEFAULT_GROUP_CONFIG.initialRebalanceDelayMs);
-    assert.equal(a.value?.errorCode, GroupError.NONE);
+    assert.equal(a.value?.errorCode, ErrorCode.NONE);
     assert.equal(a.value?.generationId, 1);
     assert.equal(a.value?.leader, a.value?.memberId);
     assert.equal(a.value?.protocolName, 'range');
@@ -101,7 +101,7 @@ describe('group coordinator (classic protocol)', () => {
       ['a-1'],
     );
     const s = sync('a-1', 1, [{ memberId: 'a-1', assignment: Buffer.from('all four partitions') }]);
-    assert.equal(s.value?.errorCode, GroupError.NONE);
+    assert.equal(s.value?.errorCode, ErrorCode.NONE);
     assert.equal(s.value?.assignment.toString(), 'all four partitions');
     assert.equal(coordinator.group('G1')!.state, GroupState.Stable);
   });
@@ -114,7 +114,7 @@ describe('group coordinator (classic protocol)', () => {
 
     const b = joinNew({ clientId: 'b' });
     assert.equal(coordinator.group('G1')!.state, GroupState.PreparingRebalance);
-    assert.equal(coordinator.heartbeat('G1', 'a-1', null, 1), GroupError.REBALANCE_IN_PROGRESS);
+    assert.equal(coordinator.heartbeat('G1', 'a-1', null, 1), ErrorCode.REBALANCE_IN_PROGRESS);
     assert.equal(isPending(b), true, 'b waits for a to rejoin');
     const a = join({ clientId: 'a', memberId: 'a-1' });
     assert.equal(a.value?.generationId, 2);
@@ -131,7 +131,7 @@ describe('group coordinator (classic protocol)', () => {
     ]);
     assert.equal(leaderSync.value?.assignment.toString(), 'p0,p1');
     assert.equal(followerSync.value?.assignment.toString(), 'p2,p3');
-    assert.equal(coordinator.heartbeat('G1', 'b-2', null, 2), GroupError.NONE);
+    assert.equal(coordinator.heartbeat('G1', 'b-2', null, 2), ErrorCode.NONE);
   });
 
   test('a member that stops heartbeating is removed after its session timeout and the rest rebalance', () => {
@@ -146,7 +146,7 @@ describe('group coordinator (classic protocol)', () => {
     for (let t = 0; t < 10; t++) {
       advance(1_500);
       if (coordinator.group('G1')!.state === GroupState.Stable) {
-        assert.equal(coordinator.heartbeat('G1', 'a-1', null, 1), GroupError.NONE);
+        assert.equal(coordinator.heartbeat('G1', 'a-1', null, 1), ErrorCode.NONE);
       }
     }
     const group = coordinator.group('G1')!;
@@ -167,7 +167,7 @@ describe('group coordinator (classic protocol)', () => {
     advance(3_000);
     sync('a-1', 1, []);
     const result = coordinator.leave('G1', [{ memberId: 'b-2', groupInstanceId: null }]);
-    assert.deepEqual(result.members, [{ memberId: 'b-2', groupInstanceId: null, errorCode: GroupError.NONE }]);
+    assert.deepEqual(result.members, [{ memberId: 'b-2', groupInstanceId: null, errorCode: ErrorCode.NONE }]);
     assert.equal(coordinator.group('G1')!.state, GroupState.PreparingRebalance);
     const a = join({ clientId: 'a', memberId: 'a-1' });
     assert.equal(a.value?.generationId, 2, 'no wait for session timeouts');
@@ -193,17 +193,17 @@ describe('group coordinator (classic protocol)', () => {
     const { coordinator, joinNew, join, advance, sync } = setup();
     joinNew({ clientId: 'a' });
     advance(3_000);
-    assert.equal(coordinator.heartbeat('G1', 'nobody', null, 1), GroupError.UNKNOWN_MEMBER_ID);
-    assert.equal(coordinator.heartbeat('G1', 'a-1', null, 7), GroupError.ILLEGAL_GENERATION);
-    assert.equal(coordinator.heartbeat('nogroup', 'a-1', null, 1), GroupError.UNKNOWN_MEMBER_ID);
-    assert.equal(join({ memberId: 'ghost' }).value?.errorCode, GroupError.UNKNOWN_MEMBER_ID);
-    assert.equal(join({ protocols: [ROUNDROBIN] }).value?.errorCode, GroupError.INCONSISTENT_GROUP_PROTOCOL);
-    assert.equal(join({ protocolType: 'connect' }).value?.errorCode, GroupError.INCONSISTENT_GROUP_PROTOCOL);
-    assert.equal(join({ sessionTimeoutMs: 10 }).value?.errorCode, GroupError.INVALID_SESSION_TIMEOUT);
-    assert.equal(join({ groupId: '' }).value?.errorCode, GroupError.INVALID_GROUP_ID);
+    assert.equal(coordinator.heartbeat('G1', 'nobody', null, 1), ErrorCode.UNKNOWN_MEMBER_ID);
+    assert.equal(coordinator.heartbeat('G1', 'a-1', null, 7), ErrorCode.ILLEGAL_GENERATION);
+    assert.equal(coordinator.heartbeat('nogroup', 'a-1', null, 1), ErrorCode.UNKNOWN_MEMBER_ID);
+    assert.equal(join({ memberId: 'ghost' }).value?.errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
+    assert.equal(join({ protocols: [ROUNDROBIN] }).value?.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    assert.equal(join({ protocolType: 'connect' }).value?.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    assert.equal(join({ sessionTimeoutMs: 10 }).value?.errorCode, ErrorCode.INVALID_SESSION_TIMEOUT);
+    assert.equal(join({ groupId: '' }).value?.errorCode, ErrorCode.INVALID_GROUP_ID);
     joinNew({ clientId: 'b' });
-    assert.equal(sync('a-1', 1).value?.errorCode, GroupError.REBALANCE_IN_PROGRESS);
-    assert.equal(sync('a-1', 9).value?.errorCode, GroupError.ILLEGAL_GENERATION);
+    assert.equal(sync('a-1', 1).value?.errorCode, ErrorCode.REBALANCE_IN_PROGRESS);
+    assert.equal(sync('a-1', 9).value?.errorCode, ErrorCode.ILLEGAL_GENERATION);
   });
 
   test('protocol selection: each member votes for its first common choice; most votes win', () => {
@@ -224,17 +224,17 @@ describe('group coordinator (classic protocol)', () => {
     const oldId = a.value!.memberId;
     sync(oldId, 1, [{ memberId: oldId, assignment: Buffer.from('mine') }]);
     const again = join({ clientId: 'a', groupInstanceId: 'host-a' });
-    assert.equal(again.value?.errorCode, GroupError.NONE);
+    assert.equal(again.value?.errorCode, ErrorCode.NONE);
     assert.equal(again.value?.generationId, 1, 'no rebalance');
     assert.notEqual(again.value?.memberId, oldId);
-    assert.equal(coordinator.heartbeat('G1', oldId, 'host-a', 1), GroupError.FENCED_INSTANCE_ID);
-    assert.equal(coordinator.heartbeat('G1', again.value!.memberId, 'host-a', 1), GroupError.NONE);
+    assert.equal(coordinator.heartbeat('G1', oldId, 'host-a', 1), ErrorCode.FENCED_INSTANCE_ID);
+    assert.equal(coordinator.heartbeat('G1', again.value!.memberId, 'host-a', 1), ErrorCode.NONE);
   });
 
   test('group.max.size refuses members beyond the limit', () => {
     const { join } = setup({ ...DEFAULT_GROUP_CONFIG, maxSize: 1 });
     join({ clientId: 'a' });
-    assert.equal(join({ clientId: 'b' }).value?.errorCode, GroupError.GROUP_MAX_SIZE_REACHED);
+    assert.equal(join({ clientId: 'b' }).value?.errorCode, ErrorCode.GROUP_MAX_SIZE_REACHED);
   });
 
   test('list and delete: only an empty group can be deleted', () => {
@@ -244,11 +244,11 @@ describe('group coordinator (classic protocol)', () => {
     assert.deepEqual(coordinator.list([]), [
       { groupId: 'G1', protocolType: 'consumer', groupState: 'CompletingRebalance' },
     ]);
-    assert.equal(coordinator.delete('G1'), GroupError.NON_EMPTY_GROUP);
+    assert.equal(coordinator.delete('G1'), ErrorCode.NON_EMPTY_GROUP);
     coordinator.leave('G1', [{ memberId: 'a-1', groupInstanceId: null }]);
     assert.equal(coordinator.group('G1')!.state, GroupState.Empty);
-    assert.equal(coordinator.delete('G1'), GroupError.NONE);
-    assert.equal(coordinator.delete('G1'), GroupError.GROUP_ID_NOT_FOUND);
+    assert.equal(coordinator.delete('G1'), ErrorCode.NONE);
+    assert.equal(coordinator.delete('G1'), ErrorCode.GROUP_ID_NOT_FOUND);
   });
 
   test('nextDeadlineMs tells the shell when tick() has work', () => {
