@@ -141,6 +141,13 @@ async function suite(target) {
         n: quick ? 300_000 : 2_000_000,
         partitions: 1,
       },
+      {
+        name: 'produce 100 B, acks=1, 1 partition',
+        topic: 'p1-100',
+        size: 100,
+        n: quick ? 1_000_000 : 5_000_000,
+        partitions: 1,
+      },
     ];
     for (const c of cases) {
       createTopic(c.topic, c.partitions);
