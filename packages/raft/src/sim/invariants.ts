@@ -9,6 +9,12 @@ import { entryDigest, type HashStateMachine, mix } from './state-machine.js';
 export class Invariants {
   /** Digest of the committed entry at each offset. */
   private readonly committed: number[] = [];
+  /**
+   * The epoch in which each offset was first seen committed (the reporting node's
+   * epoch; nodes report their high watermark after every step, so this is the
+   * epoch that committed it). Leader completeness is owed only to later epochs.
+   */
+  private readonly committedInEpoch: number[] = [];
   /** Rolling hash of the committed prefix [0, i). */
   private readonly prefixHash: number[] = [0];
   private readonly leaderOfEpoch = new Map<number, number>();
@@ -37,19 +43,25 @@ export class Invariants {
     this.lastHighWatermark.set(id, raft.highWatermark);
     const from = Math.max(this.checkedUpTo.get(id) ?? 0, log.logStartOffset);
     for (let o = from; o < raft.highWatermark; o++) {
-      const v = this.record(o, entryDigest(log.entryAt(o)), `node ${id} HW`);
+      const v = this.record(o, entryDigest(log.entryAt(o)), `node ${id} HW`, raft.epoch);
       if (v !== null) return v;
     }
     this.checkedUpTo.set(id, Math.max(from, raft.highWatermark));
     return null;
   }
 
-  /** Raft's leader completeness: a new leader holds every committed entry. */
+  /**
+   * Raft's leader completeness: a leader holds every entry committed in an earlier
+   * epoch. A leader of an older epoch (elected late by a delayed vote) owes nothing:
+   * it can never commit, since the majority has moved to a higher epoch.
+   */
   private leaderMissesCommitted(raft: RaftNode): string | null {
     const log = raft.log;
-    if (log.endOffset < this.committed.length)
-      return `leader ${raft.id} of epoch ${raft.epoch} lacks committed entries (${log.endOffset} < ${this.committed.length})`;
-    for (let o = log.logStartOffset; o < this.committed.length; o++)
+    let owed = 0;
+    while (owed < this.committed.length && this.committedInEpoch[owed]! < raft.epoch) owed++;
+    if (log.endOffset < owed)
+      return `leader ${raft.id} of epoch ${raft.epoch} lacks committed entries (${log.endOffset} < ${owed})`;
+    for (let o = log.logStartOffset; o < owed; o++)
       if (entryDigest(log.entryAt(o)) !== this.committed[o])
         return `leader ${raft.id} of epoch ${raft.epoch} has a different entry at committed offset ${o}`;
     return null;
@@ -58,7 +70,8 @@ export class Invariants {
   onApply(id: number, sm: HashStateMachine, offset: number, entry: Entry): string | null {
     if (offset !== sm.appliedOffset) return `node ${id} applied offset ${offset}, expected ${sm.appliedOffset}`;
     const digest = entryDigest(entry);
-    const v = this.record(offset, digest, `node ${id} apply`);
+    // An apply follows the node's own high watermark, already recorded with its epoch.
+    const v = this.record(offset, digest, `node ${id} apply`, Number.MAX_SAFE_INTEGER);
     if (v !== null) return v;
     const hash = mix(sm.hash, digest);
     const known = this.prefixHash[offset + 1];
@@ -86,11 +99,12 @@ export class Invariants {
     this.lastHighWatermark.set(id, 0);
   }
 
-  private record(offset: number, digest: number, who: string): string | null {
+  private record(offset: number, digest: number, who: string, epoch: number): string | null {
     if (offset > this.committed.length)
       return `${who}: committed offset ${offset} beyond history ${this.committed.length}`;
     if (offset === this.committed.length) {
       this.committed.push(digest);
+      this.committedInEpoch.push(epoch);
       return null;
     }
     if (this.committed[offset] !== digest) return `${who}: committed entry at offset ${offset} changed`;
