@@ -4,7 +4,6 @@ export { loadBrokerConfig } from './config/load-config.js';
 export { configFromArgs, FLUXO_VERSION, runBroker } from './main.js';
 export { createLogger, type Logger, silentLogger } from './log/logger.js';
 export { BrokerServer, type BrokerServerOptions } from './server.js';
-export { ErrorCode } from './errors.js';
 export type { ApiHandler, RequestContext } from './handlers/handler.js';
 export { NO_RESPONSE } from './handlers/handler.js';
 export type { BrokerServices } from './services.js';

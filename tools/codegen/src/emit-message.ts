@@ -296,7 +296,6 @@ class MessageEmitter {
     L.push('  ProtocolEncodeError as $ProtocolEncodeError,');
     L.push('  ZERO_UUID as $ZERO_UUID,');
     L.push('  EMPTY_BUFFER as $EMPTY_BUFFER,');
-    L.push('  deepEqual as $deepEqual,');
     L.push('  writeTaggedFields as $writeTaggedFields,');
     L.push("} from '../../primitives/index.js';");
     L.push('');

@@ -2,7 +2,7 @@ import { InvalidConfigError } from '@fluxo/storage';
 import { ConfigError } from '../config/config-error.js';
 import { validateValue } from '../config/load-config.js';
 import { settingSpec } from '../config/settings.js';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { DYNAMIC_CONFIGS_MAX, DYNAMIC_SETTINGS, type DynamicScope } from '../metadata/dynamic-broker-configs.js';
 import type { BrokerServices } from '../services.js';
 import { type AdminResult, fail, OK } from './admin-result.js';

@@ -1,5 +1,5 @@
 import { topicConfigDef } from '@fluxo/storage';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { topicNameProblem } from '../metadata/topic-name.js';
 import type { BrokerServices } from '../services.js';
 import { type AdminResult, fail } from './admin-result.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { randomUuid } from '@fluxo/protocol';
 import { type LogConfig, resolveLogConfig, validateTopicConfigs } from '@fluxo/storage';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { isMutableTopicRegistry, type MutableTopicRegistry, type TopicInfo } from '../metadata/topic-registry.js';
 import { topicNameProblem } from '../metadata/topic-name.js';
 import type { BrokerServices } from '../services.js';

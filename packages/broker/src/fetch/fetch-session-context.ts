@@ -1,5 +1,5 @@
 import type { FetchRequest } from '@fluxo/protocol';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import type { BrokerServices } from '../services.js';
 import {
   type FetchSession,

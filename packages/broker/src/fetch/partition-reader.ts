@@ -1,6 +1,6 @@
 import { FetchResponse } from '@fluxo/protocol';
 import type { PartitionLog } from '@fluxo/storage';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { partitionLogOf } from '../produce/partition-lookup.js';
 import type { BrokerServices } from '../services.js';
 import type { SessionPartition } from './fetch-session-cache.js';

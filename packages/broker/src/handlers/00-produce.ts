@@ -11,7 +11,7 @@
 // Idempotent and transactional batches (producerId >= 0) are stored as
 // received; sequence and epoch checks come with the transactions issue.
 import { ApiKey, type ProduceRequest, ProduceResponse } from '@fluxo/protocol';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { partitionLogOf } from '../produce/partition-lookup.js';
 import { checkProduceRecords } from '../produce/produce-records-check.js';
 import type { BrokerServices } from '../services.js';

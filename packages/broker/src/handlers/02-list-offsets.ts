@@ -7,7 +7,7 @@
 // timestamp -1 when none). Unknown topic or partition:
 // UNKNOWN_TOPIC_OR_PARTITION. The v10 timeout is unused: nothing is remote.
 import { ApiKey, type ListOffsetsRequest, ListOffsetsResponse } from '@fluxo/protocol';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { partitionLogOf } from '../produce/partition-lookup.js';
 import type { BrokerServices } from '../services.js';
 import type { ApiHandler, RequestContext } from './handler.js';

@@ -6,7 +6,7 @@
 // INVALID_TOPIC_EXCEPTION. Every partition is led by this node.
 import { ApiKey, type MetadataRequest, MetadataResponse, ZERO_UUID } from '@fluxo/protocol';
 import { createTopic } from '../admin/topic-admin.js';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import type { TopicInfo } from '../metadata/topic-registry.js';
 import type { BrokerServices } from '../services.js';
 import type { ApiHandler, RequestContext } from './handler.js';

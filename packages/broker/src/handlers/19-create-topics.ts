@@ -9,7 +9,7 @@ import { ApiKey, type CreateTopicsRequest, CreateTopicsResponse, ZERO_UUID } fro
 import { fail } from '../admin/admin-result.js';
 import { type CreateTopicResult, createTopic, logConfigOf } from '../admin/topic-admin.js';
 import { topicConfigEntries } from '../admin/config-view.js';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import type { BrokerServices } from '../services.js';
 import type { ApiHandler, RequestContext } from './handler.js';
 

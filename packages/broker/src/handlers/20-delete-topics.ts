@@ -6,7 +6,7 @@
 import { ApiKey, type DeleteTopicsRequest, DeleteTopicsResponse, ZERO_UUID } from '@fluxo/protocol';
 import type { AdminResult } from '../admin/admin-result.js';
 import { deleteTopic } from '../admin/topic-admin.js';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import type { TopicInfo } from '../metadata/topic-registry.js';
 import type { BrokerServices } from '../services.js';
 import type { ApiHandler, RequestContext } from './handler.js';

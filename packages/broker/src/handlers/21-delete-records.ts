@@ -5,7 +5,7 @@
 // UNKNOWN_TOPIC_OR_PARTITION; a topic whose cleanup.policy lacks "delete":
 // POLICY_VIOLATION, as Kafka. Single node: done when the response is sent.
 import { ApiKey, type DeleteRecordsRequest, DeleteRecordsResponse } from '@fluxo/protocol';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { partitionLogOf } from '../produce/partition-lookup.js';
 import type { BrokerServices } from '../services.js';
 import type { ApiHandler, RequestContext } from './handler.js';

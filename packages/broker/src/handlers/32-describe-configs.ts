@@ -8,7 +8,7 @@
 import { ApiKey, type DescribeConfigsRequest, DescribeConfigsResponse } from '@fluxo/protocol';
 import { brokerConfigEntries, type ConfigEntry, topicConfigEntries } from '../admin/config-view.js';
 import { logConfigOf } from '../admin/topic-admin.js';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { topicNameProblem } from '../metadata/topic-name.js';
 import type { BrokerServices } from '../services.js';
 import type { ApiHandler, RequestContext } from './handler.js';

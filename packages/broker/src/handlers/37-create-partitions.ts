@@ -6,7 +6,7 @@
 import { ApiKey, type CreatePartitionsRequest, CreatePartitionsResponse } from '@fluxo/protocol';
 import { type AdminResult, fail } from '../admin/admin-result.js';
 import { addPartitions } from '../admin/topic-admin.js';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import type { BrokerServices } from '../services.js';
 import type { ApiHandler, RequestContext } from './handler.js';
 

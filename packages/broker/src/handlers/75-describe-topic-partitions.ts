@@ -9,7 +9,7 @@ import {
   DescribeTopicPartitionsResponse,
   ZERO_UUID,
 } from '@fluxo/protocol';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import type { TopicInfo } from '../metadata/topic-registry.js';
 import type { BrokerServices } from '../services.js';
 import type { ApiHandler, RequestContext } from './handler.js';

@@ -11,7 +11,7 @@ import {
   responseHeaderVersion,
   Writer,
 } from '@fluxo/protocol';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { CLOSE_CONNECTION, type HandlerOutcome, NO_RESPONSE, type RequestContext } from '../handlers/handler.js';
 import type { HandlerTable } from '../handlers/handler-table.js';
 import type { Logger } from '../log/logger.js';

@@ -1,5 +1,5 @@
 import { BATCH_HEADER_SIZE, BATCH_LOG_OVERHEAD, BATCH_OFFSET, CompressionType, CURRENT_MAGIC } from '@fluxo/protocol';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 
 /** First Produce version allowed to carry zstd batches (KIP-110). */
 const FIRST_ZSTD_VERSION = 7;

@@ -20,7 +20,7 @@ import {
   Reader,
   Writer,
 } from '@fluxo/protocol';
-import { ErrorCode } from '../../src/errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import type { RequestContext } from '../../src/handlers/handler.js';
 import { createHandlerTable } from '../../src/handlers/registry.js';
 import type { BrokerServices } from '../../src/services.js';

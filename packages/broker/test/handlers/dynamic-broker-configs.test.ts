@@ -10,7 +10,7 @@ import {
   IncrementalAlterConfigsRequest,
   type IncrementalAlterConfigsResponse,
 } from '@fluxo/protocol';
-import { ErrorCode } from '../../src/errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import type { RequestContext } from '../../src/handlers/handler.js';
 import { createHandlerTable } from '../../src/handlers/registry.js';
 import { DynamicBrokerConfigs } from '../../src/metadata/dynamic-broker-configs.js';

@@ -13,7 +13,7 @@ import {
   ProduceRequest,
   type ProduceResponse,
 } from '@fluxo/protocol';
-import { ErrorCode } from '../../src/errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { RawClient } from '../helpers/raw-client.js';
 import { HOST, type RunningBroker, removeDir, startBroker } from './harness.js';
 

@@ -9,7 +9,7 @@ import {
   DescribeClusterResponse,
   type DescribeLogDirsResponse,
 } from '@fluxo/protocol';
-import { ErrorCode } from '../../src/errors.js';
+import { ErrorCode } from '@fluxo/protocol';
 import { apiVersionsHandler } from '../../src/handlers/18-api-versions.js';
 import type { ApiHandler } from '../../src/handlers/handler.js';
 import { HandlerTable } from '../../src/handlers/handler-table.js';

@@ -2,4 +2,4 @@ export { Reader, type RawTaggedField } from './reader.js';
 export { Writer } from './writer.js';
 export { ProtocolDecodeError, ProtocolEncodeError } from './protocol-error.js';
 export { ZERO_UUID, randomUuid, uuidFromBytes, uuidToBytes } from './uuid.js';
-export { deepEqual, writeTaggedFields, type TaggedFieldOut, EMPTY_BUFFER } from './codec-runtime.js';
+export { writeTaggedFields, type TaggedFieldOut, EMPTY_BUFFER } from './codec-runtime.js';

@@ -1,5 +1,4 @@
 import { uuidToBytes } from './uuid.js';
-import type { RawTaggedField } from './reader.js';
 
 /** Byte fields at least this large are referenced, not copied, when written. */
 const ZERO_COPY_THRESHOLD_BYTES = 4096;
@@ -177,13 +176,6 @@ export class Writer {
   }
   writeCompactArrayLength(n: number): void {
     this.writeUVarint(n + 1);
-  }
-
-  /** Writes unknown tagged fields back unchanged (used when a struct has no known tags present). */
-  writeRawTaggedField(field: RawTaggedField): void {
-    this.writeUVarint(field.tag);
-    this.writeUVarint(field.data.length);
-    this.writeRaw(field.data);
   }
 
   /**

@@ -10,7 +10,6 @@ import {
   ProtocolEncodeError as $ProtocolEncodeError,
   ZERO_UUID as $ZERO_UUID,
   EMPTY_BUFFER as $EMPTY_BUFFER,
-  deepEqual as $deepEqual,
   writeTaggedFields as $writeTaggedFields,
 } from '../../primitives/index.js';
 
