@@ -6,16 +6,16 @@
 //
 // Needs `npm run build` (packages/cli and packages/client). Writes bench/out/client.md (copy the table into bench/RESULTS.md).
 // Each case runs RUNS times on a fresh topic; the table shows the median.
-// Consumers: kafkajs and @platformatic/kafka only consume through consumer groups,
-// which the broker does not have yet, so the consumer rows compare Fluxo's client with
-// kcat (librdkafka) reading the same topic.
+// Consumers: every client reads the same filled topic from the beginning; the
+// "group" rows join a fresh consumer group (one member, timed from subscribe to
+// the last record, so the join is included), kcat (librdkafka) reads by assignment.
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Producer as PlatformaticProducer } from '@platformatic/kafka';
+import { Consumer as PlatformaticConsumer, Producer as PlatformaticProducer } from '@platformatic/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { Admin, Consumer, Producer } from '@fluxo/client';
 
@@ -28,6 +28,7 @@ const RUNS = quick ? 1 : 3;
 const WINDOW = 10_000; // records outstanding per client at a time
 const CHUNK = 1000; // records per send() call for the batch-oriented clients
 const run = promisify(execFile);
+let groupNo = 0;
 
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -45,6 +46,9 @@ async function startBroker() {
       `log.dirs=${dataDir}`,
       '--override',
       'listeners=PLAINTEXT://127.0.0.1:0',
+      // A one-member group need not wait for others before its first rebalance.
+      '--override',
+      'group.initial.rebalance.delay.ms=0',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -130,7 +134,7 @@ const PRODUCERS = {
 };
 
 const CONSUMERS = {
-  fluxo: async (bootstrap, topic, partitions) => {
+  'fluxo (assign)': async (bootstrap, topic, partitions) => {
     const consumer = new Consumer({ bootstrapServers: bootstrap, autoOffsetReset: 'earliest', maxPollRecords: 5000 });
     consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition })));
     const t0 = performance.now();
@@ -138,6 +142,61 @@ const CONSUMERS = {
     while (n < RECORDS) n += (await consumer.poll(1000)).length;
     const ms = performance.now() - t0;
     await consumer.close();
+    return ms;
+  },
+  'fluxo (group)': async (bootstrap, topic) => {
+    const consumer = new Consumer({
+      bootstrapServers: bootstrap,
+      groupId: `bench-fluxo-${groupNo++}`,
+      autoOffsetReset: 'earliest',
+      maxPollRecords: 5000,
+    });
+    const t0 = performance.now();
+    consumer.subscribe([topic]);
+    let n = 0;
+    while (n < RECORDS) n += (await consumer.poll(1000)).length;
+    const ms = performance.now() - t0;
+    await consumer.close();
+    return ms;
+  },
+  'kafkajs (group)': async (bootstrap, topic) => {
+    const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `bench-kafkajs-${groupNo++}`, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    const t0 = performance.now();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let n = 0;
+    let done;
+    const finished = new Promise((resolve) => {
+      done = resolve;
+    });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        n += batch.messages.length;
+        if (n >= RECORDS) done();
+      },
+    });
+    await finished;
+    const ms = performance.now() - t0;
+    await consumer.disconnect();
+    return ms;
+  },
+  'platformatic (group)': async (bootstrap, topic) => {
+    const consumer = new PlatformaticConsumer({
+      groupId: `bench-platformatic-${groupNo++}`,
+      clientId: 'bench',
+      bootstrapBrokers: [bootstrap],
+      maxWaitTime: 100,
+    });
+    const t0 = performance.now();
+    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
+    let n = 0;
+    for await (const _ of stream) {
+      if (++n >= RECORDS) break;
+    }
+    const ms = performance.now() - t0;
+    await stream.close();
+    await consumer.close(true);
     return ms;
   },
   'kcat (librdkafka)': async (bootstrap, topic) => {
@@ -188,13 +247,18 @@ async function main() {
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. Command: \`node bench/client.mjs${quick ? ' --quick' : ''}\`, ${new Date().toISOString()}.`,
     `One single-node Fluxo broker (child process, same machine), topic of ${partitions} partitions, ${RECORDS.toLocaleString('en')} records of ${VALUE_BYTES} B value + ~8 B key, acks=all, no compression; median of ${RUNS} run(s).`,
     `Producers keep ${WINDOW.toLocaleString('en')} records outstanding; kafkajs and @platformatic/kafka get them as send() calls of ${CHUNK} records, Fluxo as one send() per record (batched by linger.ms=5, batch.size=65536).`,
-    'Consumers: kafkajs and @platformatic/kafka consume only through consumer groups, which the broker lacks yet; kcat (librdkafka) is the reference instead.',
+    'Consumers read the filled topic from the beginning: "group" rows join a fresh one-member group (time includes the join; broker group.initial.rebalance.delay.ms=0), fluxo (assign) and kcat (librdkafka) read by assignment.',
     '',
-    '| case | client | median ms | records/s | MB/s (values) | runs (ms) |',
-    '| --- | --- | ---: | ---: | ---: | --- |',
+    "Ratio: the median time over the Fluxo client's (produce: fluxo; consume: fluxo (group)); above 1 means slower than Fluxo's client.",
+    '',
+    '| case | client | median ms | ratio | records/s | MB/s (values) | runs (ms) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
     ...rows.map(([kind, name, times]) => {
       const m = median(times);
-      return `| ${kind} | ${name} | ${m.toFixed(0)} | ${Math.round((RECORDS * 1000) / m).toLocaleString('en')} | ${((mb * 1000) / m).toFixed(1)} | ${times.map((t) => t.toFixed(0)).join(', ')} |`;
+      const reference = median(
+        rows.find(([k, n]) => k === kind && n === (kind === 'produce' ? 'fluxo' : 'fluxo (group)'))[2],
+      );
+      return `| ${kind} | ${name} | ${m.toFixed(0)} | ${(m / reference).toFixed(2)} | ${Math.round((RECORDS * 1000) / m).toLocaleString('en')} | ${((mb * 1000) / m).toFixed(1)} | ${times.map((t) => t.toFixed(0)).join(', ')} |`;
     }),
     '',
   ];

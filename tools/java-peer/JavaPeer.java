@@ -3,6 +3,8 @@
 //   create-topic <bootstrap> <topic> <partitions>
 //   produce <bootstrap> <topic> <count> <codec> <idempotent:true|false>
 //   consume <bootstrap> <topic> <count>
+//   group-consume <bootstrap> <topic> <group> <max> <assignor: range|cooperative-sticky|...> <idleMs>
+//     consumes in a group (subscribe), at most <max> records, commits exactly what it consumed, closes
 // Each command prints one JSON line on stdout and exits 0, or prints the error and exits 1.
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,6 +33,7 @@ public class JavaPeer {
         case "create-topic" -> createTopic(args[1], args[2], Integer.parseInt(args[3]));
         case "produce" -> produce(args[1], args[2], Integer.parseInt(args[3]), args[4], Boolean.parseBoolean(args[5]));
         case "consume" -> consume(args[1], args[2], Integer.parseInt(args[3]));
+        case "group-consume" -> groupConsume(args[1], args[2], args[3], Integer.parseInt(args[4]), args[5], Integer.parseInt(args[6]));
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
       }
     } catch (Exception e) {
@@ -102,6 +105,64 @@ public class JavaPeer {
         }
       }
       System.out.println("{\"consumed\":" + got + ",\"mismatched\":" + mismatched + "}");
+    }
+  }
+
+  static void groupConsume(String bootstrap, String topic, String group, int max, String assignor, int idleMs)
+      throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("group.id", group);
+    p.put("enable.auto.commit", "false");
+    p.put("auto.offset.reset", "earliest");
+    p.put("session.timeout.ms", "6000");
+    p.put("heartbeat.interval.ms", "500");
+    p.put("partition.assignment.strategy", switch (assignor) {
+      case "range" -> "org.apache.kafka.clients.consumer.RangeAssignor";
+      case "roundrobin" -> "org.apache.kafka.clients.consumer.RoundRobinAssignor";
+      case "sticky" -> "org.apache.kafka.clients.consumer.StickyAssignor";
+      default -> "org.apache.kafka.clients.consumer.CooperativeStickyAssignor";
+    });
+    p.put("key.deserializer", StringDeserializer.class.getName());
+    p.put("value.deserializer", StringDeserializer.class.getName());
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+      consumer.subscribe(List.of(topic));
+      Map<Integer, Long> first = new TreeMap<>();
+      Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> next = new java.util.HashMap<>();
+      // The assignment when the first records arrived (later rebalances, e.g. a partner leaving, may grow it).
+      java.util.Set<Integer> assigned = new java.util.TreeSet<>();
+      int got = 0;
+      long lastRecord = System.currentTimeMillis();
+      long deadline = lastRecord + 60_000;
+      outer:
+      while (got < max && System.currentTimeMillis() < deadline) {
+        var records = consumer.poll(Duration.ofMillis(100));
+        if (!records.isEmpty() && assigned.isEmpty()) {
+          for (TopicPartition tp : consumer.assignment()) assigned.add(tp.partition());
+        }
+        if (records.isEmpty() && got > 0 && System.currentTimeMillis() - lastRecord > idleMs) break;
+        for (ConsumerRecord<String, String> r : records) {
+          first.putIfAbsent(r.partition(), r.offset());
+          next.put(new TopicPartition(r.topic(), r.partition()),
+              new org.apache.kafka.clients.consumer.OffsetAndMetadata(r.offset() + 1));
+          lastRecord = System.currentTimeMillis();
+          if (++got >= max) break outer;
+        }
+      }
+      consumer.commitSync(next);
+      StringBuilder json = new StringBuilder("{\"consumed\":" + got + ",\"assigned\":" + assigned + ",\"first\":{");
+      String sep = "";
+      for (var e : first.entrySet()) {
+        json.append(sep).append('"').append(e.getKey()).append("\":").append(e.getValue());
+        sep = ",";
+      }
+      json.append("},\"next\":{");
+      sep = "";
+      for (var e : next.entrySet()) {
+        json.append(sep).append('"').append(e.getKey().partition()).append("\":").append(e.getValue().offset());
+        sep = ",";
+      }
+      System.out.println(json.append("}}"));
     }
   }
 }

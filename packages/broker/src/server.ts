@@ -6,12 +6,14 @@ import type { BrokerConfig } from './config/broker-config.js';
 import { completeDelayedFetches } from './fetch/delayed-fetch.js';
 import { createHandlerTable } from './handlers/registry.js';
 import type { Logger } from './log/logger.js';
+import { GroupService } from './groups/group-service.js';
 import { DataDirLock } from './metadata/data-dir-lock.js';
 import { DynamicBrokerConfigs } from './metadata/dynamic-broker-configs.js';
 import { FileTopicRegistry } from './metadata/file-topic-registry.js';
 import { loadOrCreateMetaProperties } from './metadata/meta-properties.js';
 import { RequestDispatcher } from './network/request-dispatcher.js';
 import { SocketServer } from './network/socket-server.js';
+import { ProducerIdManager } from './producer-ids/producer-id-manager.js';
 import type { BrokerServices } from './services.js';
 
 /** Unsent response bytes per connection above which we stop reading its requests. */
@@ -78,11 +80,23 @@ export class BrokerServer {
       },
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
       checkpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
+      producerIdExpirationMs: config.producerIdExpirationMs,
+      producerIdExpirationCheckIntervalMs: config.producerIdExpirationCheckIntervalMs,
     });
     const advertised = {
       host: config.advertisedListener.host === '' ? 'localhost' : config.advertisedListener.host,
       port: config.advertisedListener.port,
     };
+    await reconcileLogs({ config, dynamicConfigs: dynamic, logs, topics }, topics, logger);
+    // Groups and committed offsets come back from __consumer_offsets before the first client connects.
+    const groups = GroupService.open({
+      clock,
+      topics,
+      logs,
+      dynamicConfigs: dynamic,
+      settings: config.groupCoordinator,
+      logger,
+    });
     const services: BrokerServices = {
       nodeId: config.nodeId,
       clusterId: meta.clusterId,
@@ -91,9 +105,10 @@ export class BrokerServer {
       clock,
       logs,
       topics,
+      groups,
+      producerIds: ProducerIdManager.open(logDir),
       advertised,
     };
-    await reconcileLogs(services, topics, logger);
     logs.startBackgroundTasks();
 
     const dispatcher = new RequestDispatcher(createHandlerTable(), services, logger);
@@ -115,6 +130,7 @@ export class BrokerServer {
     try {
       port = await socketServer.listen();
     } catch (err) {
+      groups.close();
       await logs.close();
       throw err;
     }
@@ -129,6 +145,8 @@ export class BrokerServer {
       // Long-polling fetches answer now with what they have, so in-flight requests drain at once.
       const shutdown = this.socketServer.shutdown();
       completeDelayedFetches(this.services);
+      // Waiting JoinGroup/SyncGroup calls are answered too (NOT_COORDINATOR: the clients look again).
+      this.services.groups.close();
       await shutdown;
       await this.logs.close();
       this.lock.release();
@@ -145,7 +163,11 @@ export class BrokerServer {
  * topic again; a dir whose topic id contradicts the registry stops start-up.
  * Then every registered partition is opened (created empty if missing).
  */
-async function reconcileLogs(broker: BrokerServices, registry: FileTopicRegistry, logger: Logger): Promise<void> {
+async function reconcileLogs(
+  broker: Pick<BrokerServices, 'config' | 'dynamicConfigs' | 'logs' | 'topics'>,
+  registry: FileTopicRegistry,
+  logger: Logger,
+): Promise<void> {
   for (const log of broker.logs.all()) {
     if (registry.wasDeleted(log.topicId)) {
       logger.info('removing partition of a deleted topic', { topic: log.topic, partition: log.partition });

@@ -74,3 +74,14 @@ export function kafkaError(code: number, context: string, message?: string | nul
   const info = errorCodeInfo(code);
   return new KafkaError(code, `${context}: ${message || info?.message || `error code ${code}`}`);
 }
+
+/**
+ * Kafka's CommitFailedException: the commit was rejected because the member is
+ * no longer part of the generation (rebalanced away, fenced, or poll came too
+ * late). Not retriable: the partitions may already belong to another member.
+ */
+export class CommitFailedError extends KafkaClientError {
+  constructor(code: number, message: string) {
+    super('COMMIT_FAILED', code, false, message);
+  }
+}

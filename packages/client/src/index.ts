@@ -26,3 +26,18 @@ export type { ConsumerRecord, TopicPartition } from './consumer/consumer-record.
 export { type GroupMember, type PartitionAssignor, sortMembers } from './consumer/assignors/assignor.js';
 export { rangeAssignor } from './consumer/assignors/range.js';
 export { roundRobinAssignor } from './consumer/assignors/round-robin.js';
+export type {
+  AssignorName,
+  ConsumerGroupMetadata,
+  OffsetAndMetadata,
+  RebalanceListener,
+} from './consumer/group-types.js';
+export { stickyAssignor, cooperativeStickyAssignor } from './consumer/assignors/sticky.js';
+export { assignorByName } from './consumer/assignors/by-name.js';
+export {
+  encodeSubscription,
+  decodeSubscription,
+  encodeAssignment,
+  decodeAssignment,
+  type Subscription,
+} from './consumer/consumer-protocol.js';

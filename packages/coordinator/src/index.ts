@@ -18,11 +18,14 @@ export {
 export {
   type CommittedOffset,
   type ConsumerOffsetsRecord,
+  type GroupMetadata,
   decodeConsumerOffsetsRecord,
   groupMetadataKey,
   groupMetadataValue,
   offsetCommitKey,
   offsetCommitValue,
 } from './offsets/consumer-offsets-records.js';
+export { groupFromMetadata, groupMetadataOf } from './offsets/group-metadata-record.js';
+export { subscribedTopics } from './group/subscribed-topics.js';
 export { javaStringHashCode, partitionForGroup } from './offsets/group-partition.js';
 export { OffsetStore } from './offsets/offset-store.js';

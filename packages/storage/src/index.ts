@@ -33,11 +33,29 @@ export {
   type AppendResult,
   LEADER_EPOCH,
   PartitionLog,
+  PRODUCER_ID_EXPIRATION_MS_DEFAULT,
   type PartitionLogOptions,
   type ReadResult,
   type TimestampAndOffset,
 } from './log/partition-log.js';
 export { PARTITION_METADATA_FILE, readPartitionMetadata } from './log/partition-metadata-file.js';
+export { PRODUCER_SNAPSHOTS_MAX, type RebuildOutcome } from './producer/partition-producers.js';
+export {
+  decodeProducerSnapshot,
+  encodeProducerSnapshot,
+  SNAPSHOT_SUFFIX,
+  SNAPSHOT_VERSION,
+  snapshotPath,
+} from './producer/producer-snapshot-file.js';
+export {
+  type AppendVerdict,
+  BATCHES_CACHED_PER_PRODUCER,
+  type BatchMetadata,
+  type ProducerBatch,
+  type ProducerStateEntry,
+  ProducerStateManager,
+} from './producer/producer-state.js';
+export { incrementSequence, inSequence, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE } from './producer/sequence.js';
 export { type BatchLimits, assignOffsets, validateBatches } from './records/batch-validation.js';
 export { findRecordByTimestamp } from './records/record-walk.js';
 export { offsetFileStem, partitionDirName, parsePartitionDirName } from './segment/file-names.js';

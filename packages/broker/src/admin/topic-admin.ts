@@ -27,7 +27,7 @@ function registryOf(broker: BrokerServices): MutableTopicRegistry {
 }
 
 /** The topic's effective log config: broker defaults (dynamic layers included) with its overrides. */
-export function logConfigOf(broker: BrokerServices, topic: TopicInfo): LogConfig {
+export function logConfigOf(broker: Pick<BrokerServices, 'dynamicConfigs'>, topic: TopicInfo): LogConfig {
   return resolveLogConfig(broker.dynamicConfigs.logDefaults, topic.configs);
 }
 

@@ -43,6 +43,12 @@ export interface BrokerConfig {
   readonly maxIncrementalFetchSessionCacheSlots: number;
   /** log.flush.offset.checkpoint.interval.ms */
   readonly logFlushOffsetCheckpointIntervalMs: number;
+  /** producer.id.expiration.ms: a producer idle this long loses its sequence state. */
+  readonly producerIdExpirationMs: number;
+  /** producer.id.expiration.check.interval.ms */
+  readonly producerIdExpirationCheckIntervalMs: number;
+  /** group.* and offsets.* settings. */
+  readonly groupCoordinator: GroupCoordinatorSettings;
   /** Topic config defaults derived from the broker's log.* settings (storage's synonym table). */
   readonly logDefaults: LogConfig;
   /** Every setting's effective value as text, by Kafka name (for DescribeConfigs). */
@@ -55,4 +61,19 @@ export interface ListenerAddress {
   readonly name: string;
   readonly host: string;
   readonly port: number;
+}
+
+/** The group coordinator's settings, by Kafka's names. */
+export interface GroupCoordinatorSettings {
+  readonly initialRebalanceDelayMs: number;
+  readonly minSessionTimeoutMs: number;
+  readonly maxSessionTimeoutMs: number;
+  readonly maxSize: number;
+  /** offsets.topic.num.partitions: fixed once `__consumer_offsets` exists. */
+  readonly offsetsTopicNumPartitions: number;
+  readonly offsetsTopicSegmentBytes: number;
+  /** offsets.retention.minutes in ms. */
+  readonly offsetsRetentionMs: number;
+  readonly offsetsRetentionCheckIntervalMs: number;
+  readonly offsetMetadataMaxBytes: number;
 }

@@ -95,11 +95,26 @@ export const SETTINGS: readonly SettingSpec[] = [
   spec('num.network.threads', 'int', '3', { min: 1, ignored: true }),
   spec('num.io.threads', 'int', '8', { min: 1, ignored: true }),
   spec('background.threads', 'int', '10', { min: 1, ignored: true }),
-  // Coordinators (later issues); accepted so stock Kafka files start.
+  // The group coordinator and __consumer_offsets.
+  spec('group.initial.rebalance.delay.ms', 'int', '3000', { min: 0 }),
+  spec('group.min.session.timeout.ms', 'int', '6000', { min: 0 }),
+  spec('group.max.session.timeout.ms', 'int', '1800000', { min: 0 }),
+  spec('group.max.size', 'int', INT_MAX, { min: 1 }),
+  spec('offsets.topic.num.partitions', 'int', '50', { min: 1 }),
+  spec('offsets.topic.segment.bytes', 'int', '104857600', { min: 1 }),
+  spec('offsets.retention.minutes', 'int', '10080', { min: 1 }),
+  spec('offsets.retention.check.interval.ms', 'long', '600000', { min: 1 }),
+  spec('offset.metadata.max.bytes', 'int', '4096', { min: 0 }),
   spec('offsets.topic.replication.factor', 'short', '3', { min: 1, ignored: true }),
+  spec('offsets.topic.compression.codec', 'int', '0', { ignored: true }),
+  spec('offsets.commit.timeout.ms', 'int', '5000', { min: 1, ignored: true }),
+  spec('offsets.load.buffer.size', 'int', '5242880', { min: 1, ignored: true }),
+  // Idempotent producers: state of a producer idle this long is dropped.
+  spec('producer.id.expiration.ms', 'int', '86400000', { min: 1 }),
+  spec('producer.id.expiration.check.interval.ms', 'int', '600000', { min: 1 }),
+  // Transactions (a later issue); accepted so stock Kafka files start.
   spec('transaction.state.log.replication.factor', 'short', '3', { min: 1, ignored: true }),
   spec('transaction.state.log.min.isr', 'int', '2', { min: 1, ignored: true }),
-  spec('group.initial.rebalance.delay.ms', 'int', '3000', { min: 0, ignored: true }),
 ];
 
 const byName = new Map(SETTINGS.map((s) => [s.name, s]));

@@ -8,8 +8,13 @@
 // no response. Unknown topic or partition: UNKNOWN_TOPIC_OR_PARTITION.
 // As Kafka's ProduceRequest.validateRecords: exactly one v2 batch per
 // partition (INVALID_RECORD), no zstd before v7 (UNSUPPORTED_COMPRESSION_TYPE).
-// Idempotent and transactional batches (producerId >= 0) are stored as
-// received; sequence and epoch checks come with the transactions issue.
+// Batches with a producer id (idempotent; transactional ones are treated the
+// same until transactions exist) go through the partition's producer state
+// (storage's producer/): a retry of one of the producer's last five batches
+// is answered with its original offsets and not written again; a sequence
+// gap, or a new epoch not starting at 0, is OUT_OF_ORDER_SEQUENCE_NUMBER; an
+// older epoch is INVALID_PRODUCER_EPOCH; a producer id without state here is
+// accepted at any sequence (Kafka 2.5+, so never UNKNOWN_PRODUCER_ID).
 import { ApiKey, type ProduceRequest, ProduceResponse } from '@fluxo/protocol';
 import { ErrorCode } from '@fluxo/protocol';
 import { partitionLogOf } from '../produce/partition-lookup.js';

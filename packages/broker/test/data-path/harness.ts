@@ -5,10 +5,13 @@ import { ManualClock } from '@fluxo/core';
 import { apiInfo, Reader, Writer } from '@fluxo/protocol';
 import { DEFAULT_LOG_CONFIG, LogManager } from '@fluxo/storage';
 import { loadBrokerConfig } from '../../src/config/load-config.js';
+import { GroupService } from '../../src/groups/group-service.js';
+import { createLogger } from '../../src/log/logger.js';
 import { DynamicBrokerConfigs } from '../../src/metadata/dynamic-broker-configs.js';
 import type { ApiHandler, HandlerOutcome, RequestContext } from '../../src/handlers/handler.js';
 import { NO_RESPONSE } from '../../src/handlers/handler.js';
 import type { TopicInfo, TopicRegistry } from '../../src/metadata/topic-registry.js';
+import { ProducerIdManager } from '../../src/producer-ids/producer-id-manager.js';
 import type { BrokerServices } from '../../src/services.js';
 
 export const T0 = 1_700_000_000_000;
@@ -56,14 +59,25 @@ export async function makeHarness(): Promise<Harness> {
   const topics = new MemoryTopicRegistry();
   // A real config with Kafka's defaults, as the server would build it.
   const config = loadBrokerConfig([new Map([['log.dirs', dir]])]);
+  const dynamicConfigs = DynamicBrokerConfigs.load(dir, config);
+  const groups = new GroupService({
+    clock,
+    topics,
+    logs,
+    dynamicConfigs,
+    settings: config.groupCoordinator,
+    logger: createLogger({ level: 'error' }),
+  });
   const broker: BrokerServices = {
     nodeId: 1,
     clusterId: 'data-path-test-cluster',
     config,
-    dynamicConfigs: DynamicBrokerConfigs.load(dir, config),
+    dynamicConfigs,
     clock,
     logs,
     topics,
+    groups,
+    producerIds: ProducerIdManager.open(dir),
     advertised: { host: 'localhost', port: 9092 },
   };
   return {
@@ -71,6 +85,7 @@ export async function makeHarness(): Promise<Harness> {
     topics,
     clock,
     async close() {
+      groups.close();
       await logs.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -53,4 +53,40 @@ describe('the Java client (kafka-clients 4.0)', { skip: unavailable }, () => {
     assert.equal(consumed.code, 0, consumed.stderr);
     assert.deepEqual(JSON.parse(consumed.stdout), { consumed: count, mismatched: 0 });
   });
+
+  it('consumes in groups: a second run resumes exactly after the first run commits; two members share partitions', async () => {
+    const created = await javaPeer(['create-topic', broker.bootstrap, 'java-group', '4']);
+    assert.equal(created.code, 0, created.stderr);
+    const produced = await javaPeer(['produce', broker.bootstrap, 'java-group', '200', 'none', 'true']);
+    assert.equal(produced.code, 0, produced.stderr);
+
+    interface GroupRun {
+      consumed: number;
+      assigned: number[];
+      first: Record<string, number>;
+      next: Record<string, number>;
+    }
+    const groupConsume = async (group: string, max: number, assignor: string): Promise<GroupRun> => {
+      const r = await javaPeer(['group-consume', broker.bootstrap, 'java-group', group, String(max), assignor, '3000']);
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout) as GroupRun;
+    };
+
+    const firstRun = await groupConsume('java-resume', 120, 'range');
+    assert.equal(firstRun.consumed, 120);
+    assert.deepEqual(firstRun.assigned, [0, 1, 2, 3]);
+    const secondRun = await groupConsume('java-resume', 1000, 'range');
+    assert.equal(secondRun.consumed, 80, 'only what the first run did not commit');
+    for (const [partition, offset] of Object.entries(secondRun.first)) {
+      assert.equal(offset, firstRun.next[partition] ?? 0, `partition ${partition} resumes at the committed offset`);
+    }
+
+    const [a, b] = await Promise.all([
+      groupConsume('java-pair', 1000, 'cooperative-sticky'),
+      groupConsume('java-pair', 1000, 'cooperative-sticky'),
+    ]);
+    assert.equal(a.consumed + b.consumed, 200, 'every record once across the pair');
+    assert.ok(a.assigned.length > 0 && b.assigned.length > 0, `shares: ${a.assigned} / ${b.assigned}`);
+    assert.deepEqual([...a.assigned, ...b.assigned].sort(), [0, 1, 2, 3]);
+  });
 });

@@ -51,3 +51,69 @@ export interface ClusterDescription {
   controllerId: number;
   brokers: { nodeId: number; host: string; port: number; rack: string | null }[];
 }
+
+/** A group's state as the coordinator reports it (Kafka's ConsumerGroupState names). */
+export type GroupState =
+  | 'Unknown'
+  | 'PreparingRebalance'
+  | 'CompletingRebalance'
+  | 'Stable'
+  | 'Dead'
+  | 'Empty'
+  | 'Assigning'
+  | 'Reconciling';
+
+export interface ListGroupsOptions {
+  /** Only groups in these states (ListGroups v4+ states filter; all when omitted). */
+  states?: readonly GroupState[];
+  timeoutMs?: number;
+}
+
+/** One row of ListGroups, gathered from every broker. */
+export interface GroupListing {
+  groupId: string;
+  /** "consumer" for consumer groups, "" for a group that only stores offsets. */
+  protocolType: string;
+  /** Empty when the broker does not report states (ListGroups < v4). */
+  state: GroupState | '';
+}
+
+export interface GroupMemberDescription {
+  memberId: string;
+  /** Static membership id (group.instance.id), null for dynamic members. */
+  groupInstanceId: string | null;
+  clientId: string;
+  clientHost: string;
+  /** Decoded from the member's ConsumerProtocolAssignment; empty if not a consumer group or undecodable. */
+  assignment: { topic: string; partition: number }[];
+  /** The subscribed topics from the member's ConsumerProtocolSubscription (empty if undecodable). */
+  subscription: string[];
+}
+
+export interface GroupDescription {
+  groupId: string;
+  state: GroupState | string;
+  /** "consumer" for consumer groups. */
+  protocolType: string;
+  /** The chosen assignor ("range", "roundrobin", "sticky", "cooperative-sticky") when Stable. */
+  protocol: string;
+  members: GroupMemberDescription[];
+  /** Node id of the group coordinator that answered. */
+  coordinator: number;
+}
+
+/** A committed offset of a group (OffsetFetch / OffsetCommit). */
+export interface GroupTopicPartitionOffset {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  /** -1 when unknown. */
+  leaderEpoch?: number;
+  metadata?: string | null;
+}
+
+/** Per-group outcome of a batched group call (deleteGroups): error null on success. */
+export interface GroupResult {
+  groupId: string;
+  error: Error | null;
+}

@@ -5,6 +5,11 @@ import {
   DeleteTopicsRequest,
   DescribeClusterRequest,
   DescribeConfigsRequest,
+  DeleteGroupsRequest,
+  DescribeGroupsRequest,
+  type DescribeGroupsResponse,
+  ListGroupsRequest,
+  OffsetDeleteRequest,
   IncrementalAlterConfigsRequest,
   ZERO_UUID,
 } from '@fluxo/protocol';
@@ -12,6 +17,16 @@ import { Cluster } from '../cluster/cluster.js';
 import { listOffsets, type OffsetAnswer, OffsetSpec } from '../cluster/list-offsets.js';
 import { CLIENT_CONFIG_KEYS, type ClientConfig, rejectUnknownKeys, resolveClientConfig } from '../config.js';
 import { Apis } from '../connection/apis.js';
+import type { TopicPartition } from '../consumer/consumer-record.js';
+import type { Connection } from '../connection/connection.js';
+import { decodeAssignment, decodeSubscription, groupByTopic } from '../consumer/consumer-protocol.js';
+import {
+  type CoordinatorAddress,
+  CoordinatorKeyType,
+  findCoordinator,
+  findCoordinators,
+} from '../cluster/find-coordinator.js';
+import { offsetCommit, offsetFetch } from '../cluster/group-offsets.js';
 import { KafkaClientError, kafkaError, NotYetAvailableError } from '../errors.js';
 import { ErrorCode } from '@fluxo/protocol';
 import {
@@ -21,11 +36,19 @@ import {
   type ConfigEntry,
   type ConfigResource,
   ConfigResourceType,
+  type GroupDescription,
+  type GroupListing,
+  type GroupResult,
+  type GroupTopicPartitionOffset,
+  type ListGroupsOptions,
   type NewTopic,
   type TopicDescription,
 } from './admin-types.js';
 
 export type AdminConfig = ClientConfig;
+
+/** ListGroups v4 added the states filter (KIP-518). */
+const LIST_GROUPS_STATES_VERSION = 4;
 
 /** Every admin call takes an optional timeout; it is also the broker-side timeoutMs. */
 export interface AdminOptions {
@@ -37,9 +60,8 @@ function check(code: number, what: string, message: string | null): void {
 }
 
 /**
- * Kafka's Admin client: topics, partitions, configs, records, offsets and the
- * cluster. Calls that need the group coordinator (groups, group offsets) throw
- * NotYetAvailableError until the broker has consumer groups.
+ * Kafka's Admin client: topics, partitions, configs, records, offsets, the
+ * cluster, and consumer groups (through each group's coordinator).
  */
 export class Admin {
   private readonly cluster: Cluster;
@@ -268,28 +290,197 @@ export class Admin {
     );
   }
 
-  /** Needs consumer groups in the broker (ListGroups); not yet available. */
-  async listGroups(): Promise<never> {
-    throw new NotYetAvailableError('Admin.listGroups (consumer groups)');
+  /** Groups of every broker (ListGroups to each), optionally only those in the given states. */
+  async listGroups(options?: ListGroupsOptions): Promise<GroupListing[]> {
+    await this.cluster.refreshMetadata([]);
+    const brokers = [...this.cluster.metadata.brokers.keys()];
+    const states = options?.states ?? [];
+    const lists = await Promise.all(
+      brokers.map(async (nodeId) => {
+        const conn = await this.cluster.connectionTo(nodeId);
+        if (states.length > 0 && conn.versionOf(Apis.listGroups) < LIST_GROUPS_STATES_VERSION) {
+          throw new NotYetAvailableError(`ListGroups states filter (broker ${nodeId} is older than v4)`);
+        }
+        const response = await conn.request(
+          Apis.listGroups,
+          ListGroupsRequest.create({ statesFilter: [...states], typesFilter: [] }),
+        );
+        check(response.errorCode, `ListGroups at broker ${nodeId}`, null);
+        return response.groups.map((g) => ({
+          groupId: g.groupId,
+          protocolType: g.protocolType,
+          state: g.groupState as GroupListing['state'],
+        }));
+      }),
+    );
+    return lists.flat().sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
   }
-  async describeGroups(_groups: readonly string[]): Promise<never> {
-    throw new NotYetAvailableError('Admin.describeGroups (consumer groups)');
+
+  /** DescribeGroups at each group's coordinator; members' assignments decoded from ConsumerProtocolAssignment. */
+  async describeGroups(groups: readonly string[], options?: AdminOptions): Promise<GroupDescription[]> {
+    const byCoordinator = await this.groupsByCoordinator(groups, options);
+    const described = new Map<string, GroupDescription>();
+    await Promise.all(
+      [...byCoordinator].map(async ([coordinator, ids]) => {
+        const conn = await this.cluster.coordinatorConnection(coordinator.nodeId, coordinator.host, coordinator.port);
+        const response = await conn.request(
+          Apis.describeGroups,
+          DescribeGroupsRequest.create({ groups: ids, includeAuthorizedOperations: false }),
+        );
+        for (const g of response.groups) {
+          check(g.errorCode, `describe group "${g.groupId}"`, null);
+          described.set(g.groupId, describedGroup(g, coordinator.nodeId));
+        }
+      }),
+    );
+    return groups.map((id) => {
+      const d = described.get(id);
+      if (d === undefined) throw kafkaError(ErrorCode.GROUP_ID_NOT_FOUND, `describe group "${id}"`);
+      return d;
+    });
   }
-  async deleteGroups(_groups: readonly string[]): Promise<never> {
-    throw new NotYetAvailableError('Admin.deleteGroups (consumer groups)');
+
+  /** Deletes empty groups (DeleteGroups); one result per group, error null on success. */
+  async deleteGroups(groups: readonly string[], options?: AdminOptions): Promise<GroupResult[]> {
+    const results = new Map<string, Error | null>();
+    const byCoordinator = await this.groupsByCoordinator(groups, options, results);
+    await Promise.all(
+      [...byCoordinator].map(async ([coordinator, ids]) => {
+        const conn = await this.cluster.coordinatorConnection(coordinator.nodeId, coordinator.host, coordinator.port);
+        const response = await conn.request(Apis.deleteGroups, DeleteGroupsRequest.create({ groupsNames: ids }));
+        for (const r of response.results) {
+          results.set(r.groupId, r.errorCode === 0 ? null : kafkaError(r.errorCode, `delete group "${r.groupId}"`));
+        }
+      }),
+    );
+    return groups.map((groupId) => ({
+      groupId,
+      error:
+        results.get(groupId) ??
+        (results.has(groupId)
+          ? null
+          : kafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `delete group "${groupId}"`, 'no answer')),
+    }));
   }
-  async listConsumerGroupOffsets(_group: string): Promise<never> {
-    throw new NotYetAvailableError('Admin.listConsumerGroupOffsets (consumer groups)');
+
+  /** A group's committed offsets (OffsetFetch): all of them, or only the given partitions. */
+  async listConsumerGroupOffsets(
+    groupId: string,
+    options?: AdminOptions & { partitions?: readonly TopicPartition[]; requireStable?: boolean },
+  ): Promise<GroupTopicPartitionOffset[]> {
+    const conn = await this.groupCoordinatorConnection(groupId, options);
+    const offsets = await offsetFetch(conn, groupId, options?.partitions ?? null, options?.requireStable ?? false);
+    const out: GroupTopicPartitionOffset[] = [];
+    for (const o of offsets) {
+      check(o.errorCode, `committed offset of ${o.topic}-${o.partition} in "${groupId}"`, null);
+      if (o.offset < 0n) continue;
+      out.push({
+        topic: o.topic,
+        partition: o.partition,
+        offset: o.offset,
+        leaderEpoch: o.leaderEpoch ?? -1,
+        metadata: o.metadata ?? null,
+      });
+    }
+    return out.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
   }
-  async alterConsumerGroupOffsets(_group: string): Promise<never> {
-    throw new NotYetAvailableError('Admin.alterConsumerGroupOffsets (consumer groups)');
+
+  /** Sets a group's committed offsets (OffsetCommit as Kafka's admin: generation -1, no member); the group must be empty. */
+  async alterConsumerGroupOffsets(
+    groupId: string,
+    offsets: readonly GroupTopicPartitionOffset[],
+    options?: AdminOptions,
+  ): Promise<void> {
+    const conn = await this.groupCoordinatorConnection(groupId, options);
+    const results = await offsetCommit(
+      conn,
+      groupId,
+      { generationId: -1, memberId: '', groupInstanceId: null },
+      offsets,
+    );
+    for (const r of results) check(r.errorCode, `alter offset of ${r.topic}-${r.partition} in "${groupId}"`, null);
   }
-  async deleteConsumerGroupOffsets(_group: string): Promise<never> {
-    throw new NotYetAvailableError('Admin.deleteConsumerGroupOffsets (consumer groups)');
+
+  /** Deletes a group's committed offsets of these partitions (OffsetDelete); not allowed for subscribed topics. */
+  async deleteConsumerGroupOffsets(
+    groupId: string,
+    partitions: readonly TopicPartition[],
+    options?: AdminOptions,
+  ): Promise<void> {
+    const conn = await this.groupCoordinatorConnection(groupId, options);
+    const response = await conn.request(
+      Apis.offsetDelete,
+      OffsetDeleteRequest.create({
+        groupId,
+        topics: groupByTopic(partitions).map((t) => ({
+          name: t.topic,
+          partitions: t.partitions.map((partitionIndex) => ({ partitionIndex })),
+        })),
+      }),
+    );
+    check(response.errorCode, `delete offsets of "${groupId}"`, null);
+    for (const t of response.topics) {
+      for (const p of t.partitions)
+        check(p.errorCode, `delete offset of ${t.name}-${p.partitionIndex} in "${groupId}"`, null);
+    }
+  }
+
+  private async groupCoordinatorConnection(groupId: string, options?: AdminOptions): Promise<Connection> {
+    const c = await findCoordinator(this.cluster, groupId, CoordinatorKeyType.group, this.timeout(options));
+    return this.cluster.coordinatorConnection(c.nodeId, c.host, c.port);
+  }
+
+  /** Groups by coordinator (one batched FindCoordinator when supported); failures go to `errors` or throw. */
+  private async groupsByCoordinator(
+    groups: readonly string[],
+    options?: AdminOptions,
+    errors?: Map<string, Error | null>,
+  ): Promise<Map<CoordinatorAddress, string[]>> {
+    const answers = await findCoordinators(this.cluster, groups, CoordinatorKeyType.group, this.timeout(options));
+    const byNode = new Map<number, { address: CoordinatorAddress; ids: string[] }>();
+    for (const [groupId, answer] of answers) {
+      if (answer instanceof Error) {
+        if (errors === undefined) throw answer;
+        errors.set(groupId, answer);
+        continue;
+      }
+      const entry = byNode.get(answer.nodeId) ?? { address: answer, ids: [] };
+      entry.ids.push(groupId);
+      byNode.set(answer.nodeId, entry);
+    }
+    return new Map([...byNode.values()].map((e) => [e.address, e.ids]));
   }
 
   async close(): Promise<void> {
     this.cluster.close();
+  }
+}
+
+function describedGroup(g: DescribeGroupsResponse.DescribedGroup, coordinator: number): GroupDescription {
+  const isConsumer = g.protocolType === 'consumer';
+  return {
+    groupId: g.groupId,
+    state: g.groupState,
+    protocolType: g.protocolType,
+    protocol: g.protocolData,
+    coordinator,
+    members: g.members.map((m) => ({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      assignment: isConsumer ? tryDecode(() => decodeAssignment(m.memberAssignment), []) : [],
+      subscription: isConsumer ? tryDecode(() => decodeSubscription(m.memberMetadata).topics, []) : [],
+    })),
+  };
+}
+
+/** Another client's bytes may not decode; describing the group still works. */
+function tryDecode<T>(decode: () => T, fallback: T): T {
+  try {
+    return decode();
+  } catch {
+    return fallback;
   }
 }
 

@@ -19,6 +19,8 @@ export interface ClusterOptions {
 
 /** Node ids of bootstrap servers before the first metadata answer (real ids are >= 0). */
 const BOOTSTRAP_NODE_BASE = -1000;
+/** Group coordinators get their own connection (id base + node id), as in the Java client, so a JoinGroup that waits for a rebalance never delays fetches. */
+const COORDINATOR_NODE_BASE = 1 << 30;
 
 /**
  * Connections to the cluster's brokers, one per node, opened on demand and
@@ -31,6 +33,7 @@ export class Cluster {
   private refreshing: Promise<void> | null = null;
   private closed = false;
   private bootstrapIndex = 0;
+  private readonly coordinatorAddresses = new Map<number, { host: string; port: number }>();
 
   constructor(
     readonly config: ResolvedClientConfig,
@@ -84,7 +87,24 @@ export class Cluster {
     }
   }
 
+  /** A dedicated connection to a group coordinator at the address FindCoordinator gave. */
+  coordinatorConnection(nodeId: number, host: string, port: number): Promise<Connection> {
+    const id = COORDINATOR_NODE_BASE + nodeId;
+    const known = this.coordinatorAddresses.get(id);
+    if (known === undefined || known.host !== host || known.port !== port) {
+      this.coordinatorAddresses.set(id, { host, port });
+      this.nodes
+        .get(id)
+        ?.connection?.then((c) => c.close())
+        .catch(() => {});
+      this.nodes.delete(id);
+    }
+    return this.connectionTo(id);
+  }
+
   private addressOf(nodeId: number): { host: string; port: number } {
+    const coordinator = this.coordinatorAddresses.get(nodeId);
+    if (coordinator !== undefined) return coordinator;
     if (nodeId <= BOOTSTRAP_NODE_BASE) {
       return this.config.bootstrapServers[BOOTSTRAP_NODE_BASE - nodeId]!;
     }
@@ -146,16 +166,17 @@ export class Cluster {
 
   /**
    * Metadata of one topic, refreshing when unknown; retries while the broker
-   * reports it unknown or leaderless, until `timeoutMs` (max.block.ms).
+   * reports it unknown or leaderless, until `timeoutMs` (max.block.ms). The
+   * producer lets the broker auto-create it (auto.create.topics.enable), as Java's does.
    */
-  async topic(name: string, timeoutMs: number): Promise<TopicInfo> {
+  async topic(name: string, timeoutMs: number, allowAutoTopicCreation = false): Promise<TopicInfo> {
     const deadline = performance.now() + timeoutMs;
     let attempt = 0;
     for (;;) {
       const known = this.metadata.topics.get(name);
       if (known !== undefined && known.errorCode === 0 && known.partitions.length > 0) return known;
       try {
-        await this.refreshMetadata([name]);
+        await this.refreshMetadata([name], allowAutoTopicCreation);
       } catch (err) {
         if (performance.now() >= deadline) throw err;
       }

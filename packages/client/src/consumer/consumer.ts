@@ -3,11 +3,13 @@ import { Cluster } from '../cluster/cluster.js';
 import { sleep } from '../cluster/backoff.js';
 import { listOffsets, OffsetSpec } from '../cluster/list-offsets.js';
 import { Apis } from '../connection/apis.js';
-import { ClientClosedError, kafkaError, NotYetAvailableError } from '../errors.js';
+import { ClientClosedError, ConfigError, kafkaError } from '../errors.js';
 import { ErrorCode, isKafkaError } from '@fluxo/protocol';
 import { type ConsumerConfig, type ResolvedConsumerConfig, resolveConsumerConfig } from './consumer-config.js';
 import { type ConsumerRecord, type TopicPartition, tpKey } from './consumer-record.js';
 import { type DecodedRecord, decodeFetchedRecords } from './fetch-decode.js';
+import { ConsumerCoordinator } from './group/consumer-coordinator.js';
+import type { ConsumerGroupMetadata, OffsetAndMetadata, RebalanceListener } from './group-types.js';
 
 interface PartitionState {
   topic: string;
@@ -18,6 +20,10 @@ interface PartitionState {
   fetchOffset: bigint | null;
   /** Pending reset ('earliest'/'latest') or null. */
   reset: 'earliest' | 'latest' | null;
+  /** Assigned by the group: start at the committed offset, else the reset policy. */
+  useCommitted: boolean;
+  /** Leader epoch of the last record handed out (committed with the offset). */
+  lastLeaderEpoch: number;
   paused: boolean;
   /** Bumped on seek, so answers to fetches sent before it are dropped. */
   epoch: number;
@@ -27,11 +33,11 @@ interface PartitionState {
 }
 
 /**
- * Kafka consumer with manual assignment: assign(), poll(timeout) and an async
- * iterator, seek/pause/resume/position. Fetches go to each partition's leader,
- * one in flight per leader, and run ahead of poll() so the next records are
- * usually buffered when asked for. Group membership (subscribe, commits) needs
- * the broker's group coordinator and is not available yet.
+ * Kafka consumer: group membership with subscribe() (rebalances run inside
+ * poll(), heartbeats in the background, commits) or manual assign(); poll(timeout)
+ * and an async iterator, seek/pause/resume/position. Fetches go to each
+ * partition's leader, one in flight per leader, and run ahead of poll() so the
+ * next records are usually buffered when asked for.
  */
 export class Consumer<K = Buffer | null, V = Buffer | null> {
   readonly config: ResolvedConsumerConfig<K, V>;
@@ -42,15 +48,41 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
   private closed = false;
   private lastError: Error | null = null;
   private roundRobin = 0;
+  private readonly group: ConsumerCoordinator | null;
+  private subscribedTo: { topics: string[] } | { pattern: RegExp; topics: string[] } | null = null;
+  private listener: RebalanceListener = {};
+  private nextAutoCommitAtMs = 0;
+  private nextMetadataCheckAtMs = 0;
 
   constructor(config: ConsumerConfig<K, V>) {
     this.config = resolveConsumerConfig(config);
     this.cluster = new Cluster(this.config.client, { maxInFlight: 5 });
+    const groupId = this.config.groupId;
+    this.group =
+      groupId === null
+        ? null
+        : new ConsumerCoordinator(
+            this.cluster,
+            this.config as ResolvedConsumerConfig<unknown, unknown>,
+            groupId,
+            {
+              revoke: (tps) => this.onRevoke(tps),
+              assign: (tps) => this.onAssign(tps),
+              lose: (tps) => this.onLose(tps),
+            },
+            () => [...(this.subscribedTo?.topics ?? [])],
+          );
+    this.nextAutoCommitAtMs = performance.now() + this.config.autoCommitIntervalMs;
   }
 
   /** Replaces the assignment with these partitions (positions reset by auto.offset.reset unless sought). */
   assign(partitions: readonly TopicPartition[]): void {
     this.ensureOpen();
+    if (this.subscribedTo !== null) throw new ConfigError('assign', 'the consumer is subscribed: unsubscribe() first');
+    this.setPartitions(partitions, false);
+  }
+
+  private setPartitions(partitions: readonly TopicPartition[], useCommitted: boolean): void {
     const next = new Map<string, PartitionState>();
     for (const tp of partitions) {
       const key = tpKey(tp.topic, tp.partition);
@@ -63,6 +95,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
           position: null,
           fetchOffset: null,
           reset: this.config.autoOffsetReset === 'none' ? null : this.config.autoOffsetReset,
+          useCommitted,
+          lastLeaderEpoch: -1,
           paused: false,
           epoch: 0,
           fetching: false,
@@ -79,9 +113,193 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
     return [...this.partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition }));
   }
 
-  /** Group subscription: needs consumer groups in the broker. */
-  subscribe(_topics: readonly string[] | RegExp): never {
-    throw new NotYetAvailableError('Consumer.subscribe (consumer groups)');
+  /**
+   * Joins the group (group.id) for these topics, or every topic matching the
+   * pattern (re-checked at each metadata refresh, metadata.max.age.ms). The
+   * join happens in the next poll(); the listener sees every assignment change.
+   */
+  subscribe(topics: readonly string[] | RegExp, listener: RebalanceListener = {}): void {
+    this.ensureOpen();
+    if (this.group === null) throw new ConfigError('groupId', 'subscribe() needs a group id');
+    if (this.subscribedTo === null && this.partitions.size > 0) {
+      throw new ConfigError('subscribe', 'the consumer has a manual assignment: unsubscribe() first');
+    }
+    this.subscribedTo =
+      topics instanceof RegExp ? { pattern: topics, topics: [] } : { topics: [...new Set(topics)].sort() };
+    this.listener = listener;
+    this.nextMetadataCheckAtMs = 0;
+    this.group.requestRejoin();
+  }
+
+  /** The subscribed topics (for a pattern: the topics it matched at the last metadata refresh). */
+  subscription(): string[] {
+    return [...(this.subscribedTo?.topics ?? [])];
+  }
+
+  /** Leaves the group (revoking the assignment) or drops the manual assignment. */
+  async unsubscribe(): Promise<void> {
+    if (this.group !== null && this.subscribedTo !== null) {
+      await this.leaveGroup();
+      this.group.reset();
+    }
+    this.subscribedTo = null;
+    this.partitions.clear();
+  }
+
+  /** Kafka's groupMetadata(): for a transactional producer's sendOffsetsToTransaction. */
+  groupMetadata(): ConsumerGroupMetadata {
+    const group = this.requireGroup();
+    return {
+      groupId: this.config.groupId!,
+      generationId: group.generationId,
+      memberId: group.memberId,
+      groupInstanceId: this.config.groupInstanceId,
+    };
+  }
+
+  /**
+   * Commits the given offsets, or the position of every assigned partition
+   * (the offset after the last record poll() returned). Throws
+   * CommitFailedError when the member was fenced (rebalanced away).
+   */
+  async commitSync(offsets?: readonly OffsetAndMetadata[]): Promise<void> {
+    this.ensureOpen();
+    await this.requireGroup().commit(offsets ?? this.currentOffsets(), this.subscribedTo !== null);
+  }
+
+  /** commitSync without waiting: the callback gets the outcome (errors never reject unhandled). */
+  commitAsync(
+    offsets?: readonly OffsetAndMetadata[],
+    callback?: (error: Error | null, offsets: readonly OffsetAndMetadata[]) => void,
+  ): void {
+    const list = offsets ?? this.currentOffsets();
+    this.commitSync(list).then(
+      () => callback?.(null, list),
+      (err: Error) => callback?.(err, list),
+    );
+  }
+
+  /** Committed offsets of these partitions (OffsetFetch); null for a partition with none. */
+  async committed(partitions: readonly TopicPartition[]): Promise<(OffsetAndMetadata | null)[]> {
+    const fetched = await this.requireGroup().committed(partitions);
+    const byKey = new Map(fetched.map((o) => [tpKey(o.topic, o.partition), o]));
+    return partitions.map((tp) => {
+      const o = byKey.get(tpKey(tp.topic, tp.partition));
+      if (o === undefined || o.offset < 0n) return null;
+      return {
+        topic: tp.topic,
+        partition: tp.partition,
+        offset: o.offset,
+        leaderEpoch: o.leaderEpoch ?? -1,
+        metadata: o.metadata ?? null,
+      };
+    });
+  }
+
+  private requireGroup(): ConsumerCoordinator {
+    if (this.group === null) throw new ConfigError('groupId', 'this needs a group id');
+    return this.group;
+  }
+
+  /** Positions of assigned partitions that have one, as offsets to commit. */
+  private currentOffsets(): OffsetAndMetadata[] {
+    return [...this.partitions.values()]
+      .filter((p) => p.position !== null)
+      .map((p) => ({
+        topic: p.topic,
+        partition: p.partition,
+        offset: p.position!,
+        leaderEpoch: p.lastLeaderEpoch,
+        metadata: '',
+      }));
+  }
+
+  private async onRevoke(tps: TopicPartition[]): Promise<void> {
+    if (this.config.enableAutoCommit) {
+      const keys = new Set(tps.map((tp) => tpKey(tp.topic, tp.partition)));
+      const offsets = this.currentOffsets().filter((o) => keys.has(tpKey(o.topic, o.partition)));
+      // Commit before giving the partitions up (Kafka's auto-commit on revocation); a failure only risks duplicates.
+      await this.group!.commit(offsets, true).catch(() => {});
+    }
+    await this.listener.onPartitionsRevoked?.(tps);
+    this.removePartitions(tps);
+  }
+
+  private async onAssign(tps: TopicPartition[]): Promise<void> {
+    this.setPartitions([...this.assignment(), ...tps], true);
+    await this.listener.onPartitionsAssigned?.(tps);
+  }
+
+  private async onLose(tps: TopicPartition[]): Promise<void> {
+    if (this.listener.onPartitionsLost !== undefined) await this.listener.onPartitionsLost(tps);
+    else await this.listener.onPartitionsRevoked?.(tps);
+    this.removePartitions(tps);
+  }
+
+  private removePartitions(tps: readonly TopicPartition[]): void {
+    for (const tp of tps) this.partitions.delete(tpKey(tp.topic, tp.partition));
+  }
+
+  /** Group work at the start of each poll: pattern/partition changes, rebalance, auto-commit. */
+  private async pollGroup(timeoutMs: number): Promise<void> {
+    if (this.group === null) return;
+    if (this.subscribedTo === null) {
+      // Manual assignment with a group id: auto-commit still applies (generation -1, as in Kafka).
+      if (this.config.enableAutoCommit && performance.now() >= this.nextAutoCommitAtMs && this.partitions.size > 0) {
+        this.nextAutoCommitAtMs = performance.now() + this.config.autoCommitIntervalMs;
+        void this.group.commit(this.currentOffsets(), false).catch(() => {});
+      }
+      return;
+    }
+    const now = performance.now();
+    if (now >= this.nextMetadataCheckAtMs) {
+      this.nextMetadataCheckAtMs = now + this.config.client.metadataMaxAgeMs;
+      await this.checkMetadata();
+    }
+    await this.group.poll(timeoutMs);
+    if (this.config.enableAutoCommit && performance.now() >= this.nextAutoCommitAtMs) {
+      this.nextAutoCommitAtMs = performance.now() + this.config.autoCommitIntervalMs;
+      const offsets = this.currentOffsets();
+      if (this.group.isStable && offsets.length > 0) void this.group.commit(offsets, true).catch(() => {});
+    }
+  }
+
+  /** A pattern gains or loses topics, or a subscribed topic's partition count changes: rejoin. */
+  private async checkMetadata(): Promise<void> {
+    const sub = this.subscribedTo!;
+    const pattern = 'pattern' in sub ? sub.pattern : null;
+    try {
+      await this.cluster.refreshMetadata(pattern === null ? sub.topics : null);
+    } catch {
+      return;
+    }
+    if (pattern !== null) {
+      const matched = [...this.cluster.metadata.topics.values()]
+        .filter((t) => !t.isInternal && t.errorCode === 0 && pattern.test(t.name))
+        .map((t) => t.name)
+        .sort();
+      if (matched.join('\u0000') !== sub.topics.join('\u0000')) {
+        sub.topics = matched;
+        this.group!.requestRejoin();
+      }
+    }
+    const counts = new Map<string, number>();
+    for (const topic of sub.topics) {
+      const info = this.cluster.metadata.topics.get(topic);
+      if (info !== undefined && info.errorCode === 0) counts.set(topic, info.partitions.length);
+    }
+    if (this.group!.leaderSeesChange(counts)) this.group!.requestRejoin();
+  }
+
+  /** Revokes (committing first when auto-commit is on) and leaves the group; static members only stop. */
+  private async leaveGroup(): Promise<void> {
+    const group = this.group!;
+    const { partitions, lost } = group.takeAssignmentForClose();
+    if (partitions.length > 0) {
+      if (lost) await this.onLose(partitions);
+      else await this.onRevoke(partitions);
+    }
+    await group.leaveGroup('the consumer is leaving the group');
   }
 
   seek(tp: TopicPartition, offset: bigint): void {
@@ -131,6 +349,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
     this.ensureOpen();
     const deadline = performance.now() + timeoutMs;
     for (;;) {
+      await this.pollGroup(deadline - performance.now());
       await this.resolvePositions([...this.partitions.values()].filter((p) => p.position === null));
       const records = this.takeBuffered();
       this.startFetches();
@@ -154,8 +373,15 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
     }
   }
 
+  /** Commits (auto-commit), revokes and leaves the group (not for static members), then closes connections. */
   async close(): Promise<void> {
     if (this.closed) return;
+    if (this.group !== null && this.subscribedTo !== null) {
+      await this.leaveGroup().catch(() => {});
+    } else if (this.group !== null && this.config.enableAutoCommit && this.partitions.size > 0) {
+      await this.group.commit(this.currentOffsets(), false).catch(() => {});
+    }
+    this.group?.close();
     this.closed = true;
     this.wake();
     this.cluster.close();
@@ -187,6 +413,22 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
 
   private async resolvePositions(states: PartitionState[]): Promise<void> {
     if (states.length === 0) return;
+    const fromCommitted = states.filter((s) => s.useCommitted);
+    if (fromCommitted.length > 0 && this.group !== null) {
+      const committed = await this.group.committed(fromCommitted);
+      const byKey = new Map(committed.map((o) => [tpKey(o.topic, o.partition), o]));
+      for (const s of fromCommitted) {
+        s.useCommitted = false;
+        const o = byKey.get(tpKey(s.topic, s.partition));
+        if (o !== undefined && o.offset >= 0n) {
+          s.position = o.offset;
+          s.fetchOffset = o.offset;
+          s.reset = null;
+        }
+      }
+      states = states.filter((s) => s.position === null);
+      if (states.length === 0) return;
+    }
     const missing = states.find((s) => s.reset === null);
     if (missing !== undefined) {
       throw kafkaError(
@@ -227,6 +469,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
       const taken = state.buffered.splice(0, count);
       for (const r of taken) out.push(this.toConsumerRecord(state, r));
       state.position = taken[taken.length - 1]!.offset + 1n;
+      state.lastLeaderEpoch = taken[taken.length - 1]!.leaderEpoch;
     }
     return out;
   }
@@ -249,7 +492,15 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
   private startFetches(): void {
     const byLeader = new Map<number, PartitionState[]>();
     for (const state of this.partitions.values()) {
-      if (state.paused || state.fetching || state.fetchOffset === null || state.buffered.length > 0) continue;
+      // Fetch ahead while a partition holds less than one poll's worth, so the next records arrive before they are asked for.
+      if (
+        state.paused ||
+        state.fetching ||
+        state.fetchOffset === null ||
+        state.buffered.length >= this.config.maxPollRecords
+      ) {
+        continue;
+      }
       const leader = this.cluster.metadata.leaderOf(state.topic, state.partition);
       if (leader < 0) {
         this.cluster.refreshTopicsShared([state.topic]).then(
@@ -342,7 +593,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
       if (result.records === null || result.records.length === 0) return;
       const aborted = this.config.isolationLevel === 1 ? (result.abortedTransactions ?? []) : null;
       const decoded = decodeFetchedRecords(result.records, offsets[i]!, this.config.checkCrcs, aborted);
-      state.buffered = decoded.records;
+      state.buffered = state.buffered.length === 0 ? decoded.records : state.buffered.concat(decoded.records);
       state.fetchOffset = decoded.nextOffset;
     });
   }

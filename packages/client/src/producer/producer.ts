@@ -197,7 +197,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   private awaitTopic(topic: string): void {
     if (this.metadataWaits.has(topic)) return;
     const wait = this.cluster
-      .topic(topic, this.config.maxBlockMs)
+      .topic(topic, this.config.maxBlockMs, true)
       .then(() => {})
       .catch((err: Error) => {
         // Fail every waiting record of this topic with the metadata error.

@@ -29,12 +29,23 @@ export class BrokerProcess {
   }
 
   /** Starts a broker; pass the dataDir and port of a stopped one to restart it. */
-  static async start(reuse?: { dataDir: string; port: number }): Promise<BrokerProcess> {
+  static async start(
+    reuse?: { dataDir: string; port: number },
+    overrides: readonly string[] = [],
+  ): Promise<BrokerProcess> {
     const dataDir = reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'fluxo-client-test-'));
     const listener = `listeners=PLAINTEXT://127.0.0.1:${reuse?.port ?? 0}`;
     const child = spawn(
       process.execPath,
-      [CLI_MAIN, 'start', '--override', `log.dirs=${dataDir}`, '--override', listener],
+      [
+        CLI_MAIN,
+        'start',
+        '--override',
+        `log.dirs=${dataDir}`,
+        '--override',
+        listener,
+        ...overrides.flatMap((o) => ['--override', o]),
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

@@ -146,12 +146,18 @@ describe('producer and consumer against a Fluxo broker', { skip }, () => {
     await assert.rejects(producer.send({ topic, value: null }), { name: 'ILLEGAL_STATE' });
   });
 
-  it('fails a send to a missing topic with UNKNOWN_TOPIC_OR_PARTITION after maxBlockMs', async () => {
+  it("lets the broker create a missing topic (auto.create.topics.enable), as Java's producer does", async () => {
+    const producer = new Producer({ bootstrapServers: broker.bootstrap, maxBlockMs: 5000 });
+    assert.equal((await producer.send({ topic: 'created-on-send', value: null })).offset, 0n);
+    await producer.close();
+  });
+
+  it('fails a send to a topic the broker cannot create after maxBlockMs', async () => {
     const producer = new Producer({ bootstrapServers: broker.bootstrap, maxBlockMs: 300 });
     await assert.rejects(
-      producer.send({ topic: 'no-such-topic', value: null }),
+      producer.send({ topic: 'not/a/valid/name', value: null }),
       (err: Error & { retriable?: boolean }) => {
-        assert.match(err.name, /UNKNOWN_TOPIC_OR_PARTITION|TIMEOUT/);
+        assert.match(err.name, /INVALID_TOPIC_EXCEPTION|UNKNOWN_TOPIC_OR_PARTITION|TIMEOUT/);
         return true;
       },
     );

@@ -95,6 +95,11 @@ export class GroupCoordinator {
     return this.clock.monotonicMs();
   }
 
+  private moveTo(group: Group, state: GroupState): void {
+    group.transition(state);
+    group.stateTimestampMs = this.clock.nowMs();
+  }
+
   // ---- JoinGroup -------------------------------------------------------------
 
   join(req: JoinRequest, reply: Reply<JoinOutcome>): void {
@@ -257,7 +262,7 @@ export class GroupCoordinator {
       }
     }
     if (!group.is(GroupState.PreparingRebalance)) {
-      group.transition(GroupState.PreparingRebalance);
+      this.moveTo(group, GroupState.PreparingRebalance);
       group.rebalanceDeadlineMs = this.now() + group.maxRebalanceTimeoutMs();
     }
     this.tryCompleteJoin(group);
@@ -276,16 +281,16 @@ export class GroupCoordinator {
     for (const m of [...group.members.values()]) if (m.pendingJoin === undefined) this.removeMember(group, m);
     group.generationId += 1;
     if (group.members.size === 0) {
+      // protocolType stays, as in Kafka: it marks an empty consumer group (offsets expire from when it emptied).
       group.protocolName = null;
-      group.protocolType = null;
-      group.transition(GroupState.Empty);
+      this.moveTo(group, GroupState.Empty);
       this.hooks.onGroupChanged?.(group);
       return;
     }
     group.protocolName = group.selectProtocol();
     if (group.leaderId === null || !group.members.has(group.leaderId))
       group.leaderId = group.members.keys().next().value!;
-    group.transition(GroupState.CompletingRebalance);
+    this.moveTo(group, GroupState.CompletingRebalance);
     const now = this.now();
     for (const m of group.members.values()) {
       const reply = m.pendingJoin!;
@@ -349,7 +354,7 @@ export class GroupCoordinator {
   private completeSync(group: Group, assignments: SyncRequest['assignments']): void {
     const byMember = new Map(assignments.map((a) => [a.memberId, a.assignment]));
     for (const m of group.members.values()) m.assignment = byMember.get(m.memberId) ?? EMPTY;
-    group.transition(GroupState.Stable);
+    this.moveTo(group, GroupState.Stable);
     this.hooks.onGroupChanged?.(group);
     for (const m of group.members.values()) {
       const reply = m.pendingSync;
@@ -437,6 +442,80 @@ export class GroupCoordinator {
     return current !== undefined && current !== memberId;
   }
 
+  // ---- Offset commits ------------------------------------------------------------
+
+  /**
+   * Kafka's rule for who may commit a classic group's offsets. A commit without
+   * a generation (admin tools, consumers using assign()) is allowed while the
+   * group has no members, and creates the group if it does not exist; a
+   * member's commit must carry the current generation. Returns an error code.
+   */
+  validateOffsetCommit(
+    groupId: string,
+    memberId: string,
+    groupInstanceId: string | null,
+    generationId: number,
+  ): number {
+    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    let group = this.groups.get(groupId);
+    if (group === undefined) {
+      // A generation for a group we do not know: the group expired or was deleted; the member must rejoin.
+      if (generationId >= 0) return ErrorCode.ILLEGAL_GENERATION;
+      group = this.ensureGroup(groupId);
+    }
+    if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (generationId < 0 && group.is(GroupState.Empty)) return ErrorCode.NONE;
+    if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
+      if (this.isFenced(group, memberId, groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
+      const member = group.members.get(memberId);
+      if (member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+      if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
+      if (group.is(GroupState.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS;
+      // A member's commit proves it alive, as a heartbeat does.
+      member.sessionDeadlineMs = this.now() + member.sessionTimeoutMs;
+      return ErrorCode.NONE;
+    }
+    return group.is(GroupState.Empty) ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
+  }
+
+  /** The group, created Empty if new (offsets committed without membership, or loaded from the log). */
+  ensureGroup(groupId: string): Group {
+    let group = this.groups.get(groupId);
+    if (group === undefined) {
+      group = new Group(groupId);
+      group.stateTimestampMs = this.clock.nowMs();
+      this.groups.set(groupId, group);
+    }
+    return group;
+  }
+
+  /**
+   * Installs a group loaded from `__consumer_offsets` (replacing any with its
+   * id). Members restored with it must heartbeat within their session timeout.
+   */
+  restore(group: Group): void {
+    const now = this.now();
+    for (const m of group.members.values()) m.sessionDeadlineMs = now + m.sessionTimeoutMs;
+    this.groups.set(group.groupId, group);
+  }
+
+  /** Forgets a loaded group whose metadata record was a tombstone. */
+  forget(groupId: string): void {
+    this.groups.delete(groupId);
+  }
+
+  /** Shutdown: answers every waiting JoinGroup and SyncGroup with `errorCode` (NOT_COORDINATOR). */
+  unloadAll(errorCode: number): void {
+    for (const group of this.groups.values()) {
+      for (const m of group.members.values()) {
+        m.pendingJoin?.(joinError(errorCode, m.memberId));
+        m.pendingJoin = undefined;
+        m.pendingSync?.({ errorCode, protocolType: null, protocolName: null, assignment: EMPTY });
+        m.pendingSync = undefined;
+      }
+    }
+  }
+
   // ---- Time --------------------------------------------------------------------
 
   /** Expires sessions and pending members, and completes rebalances whose wait is over. */
@@ -495,7 +574,7 @@ export class GroupCoordinator {
     const group = this.groups.get(groupId);
     if (group === undefined || group.is(GroupState.Dead)) return ErrorCode.GROUP_ID_NOT_FOUND;
     if (!group.is(GroupState.Empty)) return ErrorCode.NON_EMPTY_GROUP;
-    group.transition(GroupState.Dead);
+    this.moveTo(group, GroupState.Dead);
     this.groups.delete(groupId);
     this.hooks.onGroupChanged?.(group);
     return ErrorCode.NONE;

@@ -80,6 +80,8 @@ export class Group {
   rebalanceDeadlineMs = 0;
   /** Monotonic ms before which an initial rebalance of an empty group may not complete. */
   initialDelayUntilMs = 0;
+  /** Wall-clock ms of the last state change (Kafka's currentStateTimestamp); offsets of an Empty group expire from it. */
+  stateTimestampMs = -1;
 
   constructor(readonly groupId: string) {}
 

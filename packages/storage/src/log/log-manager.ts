@@ -24,6 +24,10 @@ export interface LogManagerOptions {
   readonly checkpointIntervalMs?: number;
   /** How often flush.ms and rolled segments are checked (Kafka's log.flush.scheduler.interval.ms; here 1000). */
   readonly flushCheckIntervalMs?: number;
+  /** producer.id.expiration.ms (Kafka: 86400000). */
+  readonly producerIdExpirationMs?: number;
+  /** producer.id.expiration.check.interval.ms (Kafka: 600000). */
+  readonly producerIdExpirationCheckIntervalMs?: number;
 }
 
 const key = (topic: string, partition: number) => `${topic}-${partition}`;
@@ -75,6 +79,7 @@ export class LogManager {
         clock: this.options.clock,
         recoveryPoint: recoveryPoints.get(name),
         logStartOffset: logStartOffsets.get(name),
+        producerIdExpirationMs: this.options.producerIdExpirationMs,
       });
       this.register(log, logDir);
     }
@@ -110,6 +115,7 @@ export class LogManager {
       topicId,
       config,
       clock: this.options.clock,
+      producerIdExpirationMs: this.options.producerIdExpirationMs,
     });
     this.register(log, logDir);
     return log;
@@ -153,6 +159,14 @@ export class LogManager {
     const now = this.options.clock.nowMs();
     for (const log of this.logs.values()) deleted += log.deleteRetentionBreachedSegments(now);
     return deleted;
+  }
+
+  /** producer.id.expiration.ms pass over every log; returns the producers forgotten. */
+  removeExpiredProducers(): number {
+    let removed = 0;
+    const now = this.options.clock.nowMs();
+    for (const log of this.logs.values()) removed += log.removeExpiredProducers(now);
+    return removed;
   }
 
   /** flush.ms and rolled-segment fsyncs. */
@@ -215,6 +229,7 @@ export class LogManager {
     every(this.options.retentionCheckIntervalMs ?? 300_000, () => void this.checkRetention());
     every(this.options.flushCheckIntervalMs ?? 1_000, () => this.flushDue());
     every(this.options.checkpointIntervalMs ?? 60_000, () => this.writeCheckpoints());
+    every(this.options.producerIdExpirationCheckIntervalMs ?? 600_000, () => void this.removeExpiredProducers());
   }
 
   /** Stops the tasks, flushes and closes every log, then writes the checkpoints (recovery point = log end). */

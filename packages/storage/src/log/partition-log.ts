@@ -1,8 +1,11 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import type { Clock } from '@fluxo/core';
-import { BATCH_LOG_OVERHEAD, BATCH_OFFSET } from '@fluxo/protocol';
+import { Attribute, BATCH_LOG_OVERHEAD, BATCH_OFFSET } from '@fluxo/protocol';
 import type { LogConfig } from '../config/log-config.js';
 import { ErrorCode } from '@fluxo/protocol';
+import { PartitionProducers, type RebuildOutcome } from '../producer/partition-producers.js';
+import { readProducerBatches } from '../producer/producer-batches.js';
+import type { ProducerBatch, ProducerStateManager } from '../producer/producer-state.js';
 import { assignOffsets, validateBatches } from '../records/batch-validation.js';
 import { findRecordByTimestamp } from '../records/record-walk.js';
 import { parseLogFileName, segmentPaths } from '../segment/file-names.js';
@@ -49,7 +52,12 @@ export interface PartitionLogOptions {
   /** Offsets below this were fsynced before the last shutdown; later segments are validated (default: all). */
   readonly recoveryPoint?: bigint;
   readonly logStartOffset?: bigint;
+  /** producer.id.expiration.ms (Kafka: 86400000): producers idle longer are forgotten. */
+  readonly producerIdExpirationMs?: number;
 }
+
+/** Kafka's producer.id.expiration.ms default: one day. */
+export const PRODUCER_ID_EXPIRATION_MS_DEFAULT = 86_400_000;
 
 const EMPTY = Buffer.alloc(0);
 /** Single node: every batch is written in leader epoch 0. */
@@ -76,6 +84,11 @@ export class PartitionLog {
   private lastFlushMs: number;
   private readonly listeners = new Set<AppendListener>();
   private closed = false;
+  /** Idempotent producers' state (sequence checks, duplicate detection), snapshotted beside the segments. */
+  private readonly producers: PartitionProducers;
+  private readonly producerIdExpirationMs: number;
+  /** How the producer state was rebuilt when the log was opened. */
+  producerStateRebuild: RebuildOutcome | undefined;
 
   private constructor(options: PartitionLogOptions) {
     this.topic = options.topic;
@@ -87,6 +100,8 @@ export class PartitionLog {
     this.logStartOffset = 0n;
     this.recoveryPoint = options.recoveryPoint ?? 0n;
     this.lastFlushMs = options.clock.monotonicMs();
+    this.producers = new PartitionProducers(options.dir, `${options.topic}-${options.partition}`);
+    this.producerIdExpirationMs = options.producerIdExpirationMs ?? PRODUCER_ID_EXPIRATION_MS_DEFAULT;
   }
 
   /** Opens (recovering what needs it) or creates the partition directory. */
@@ -95,7 +110,43 @@ export class PartitionLog {
     mkdirSync(options.dir, { recursive: true });
     if (readPartitionMetadata(options.dir) === undefined) writePartitionMetadata(options.dir, options.topicId);
     log.loadSegments(options.logStartOffset ?? 0n);
+    log.producerStateRebuild = log.rebuildProducerState();
     return log;
+  }
+
+  /** The newest valid producer snapshot at or below the log end, then the batch headers after it; expired producers dropped. */
+  private rebuildProducerState(): RebuildOutcome {
+    const outcome = this.producers.rebuild(this.logEndOffset, (from, visit) => this.replayProducerBatches(from, visit));
+    this.producers.state.removeExpired(this.clock.nowMs(), this.producerIdExpirationMs);
+    return outcome;
+  }
+
+  private replayProducerBatches(fromOffset: bigint, visit: (batch: ProducerBatch, baseOffset: bigint) => void): void {
+    for (const segment of this.segments) {
+      if (segment.nextOffset <= fromOffset) continue;
+      const position = segment.baseOffset >= fromOffset ? 0 : segment.positionOf(fromOffset);
+      if (position < 0) continue;
+      segment.scan(position, (b) => {
+        if (b.baseOffset >= fromOffset && b.producerId >= 0n && (b.attributes & Attribute.control) === 0)
+          visit(b, b.baseOffset);
+        return false;
+      });
+    }
+  }
+
+  /** This partition's idempotent-producer state (read-only use: tests and tools). */
+  get producerState(): ProducerStateManager {
+    return this.producers.state;
+  }
+
+  /** Offsets of the producer snapshot files, oldest first. */
+  producerSnapshotOffsets(): bigint[] {
+    return this.producers.snapshotOffsets();
+  }
+
+  /** producer.id.expiration.ms: forgets producers whose last batch is older; returns how many. */
+  removeExpiredProducers(nowMs: number): number {
+    return this.producers.state.removeExpired(nowMs, this.producerIdExpirationMs);
   }
 
   private loadSegments(checkpointedStart: bigint): void {
@@ -175,11 +226,29 @@ export class PartitionLog {
       nowMs,
     );
     if (summary.errorCode !== ErrorCode.NONE) return rejected(summary.errorCode, summary.errorMessage);
+    const producerBatches = readProducerBatches(records);
+    if (producerBatches.length > 0) {
+      const verdict = this.producers.state.checkClientAppend(producerBatches);
+      if (verdict.kind === 'rejected') return rejected(verdict.errorCode, verdict.errorMessage);
+      if (verdict.kind === 'duplicate')
+        return {
+          errorCode: ErrorCode.NONE,
+          errorMessage: null,
+          baseOffset: verdict.batch.firstOffset,
+          lastOffset: verdict.batch.lastOffset,
+          logAppendTimeMs: logAppendTime ? BigInt(verdict.batch.timestamp) : -1n,
+          logStartOffset: this.logStartOffset,
+        };
+    }
     const baseOffset = this.logEndOffset;
     const lastOffset = baseOffset + BigInt(summary.offsetCount) - 1n;
     this.maybeRoll(records.length, lastOffset, nowMs);
     const next = assignOffsets(records, baseOffset, LEADER_EPOCH, logAppendTime ? nowMs : null);
     this.active.append(records, next, nowMs);
+    for (const batch of producerBatches) {
+      const stored = logAppendTime ? { ...batch, maxTimestamp: nowMs } : batch;
+      this.producers.state.recordAppend(stored, baseOffset + BigInt(batch.offsetsBefore));
+    }
     this.unflushedMessages += summary.offsetCount;
     if (this.unflushedMessages >= this.config.flushMessages) this.flush();
     for (const listener of this.listeners) listener(records.length);
@@ -225,6 +294,9 @@ export class PartitionLog {
     const lastOffset = expected - 1n;
     this.maybeRoll(records.length, lastOffset, nowMs);
     this.active.append(records, expected, nowMs);
+    // The leader checked the sequences; a replica only keeps the same state.
+    for (const batch of readProducerBatches(records))
+      this.producers.state.recordAppend(batch, baseOffset + BigInt(batch.offsetsBefore));
     this.unflushedMessages += summary.offsetCount;
     if (this.unflushedMessages >= this.config.flushMessages) this.flush();
     for (const listener of this.listeners) listener(records.length);
@@ -255,6 +327,9 @@ export class PartitionLog {
     const end = this.active.truncateFrom(offset);
     if (this.logStartOffset > end) this.logStartOffset = end;
     if (this.recoveryPoint > end) this.recoveryPoint = end;
+    // Kafka's truncateAndReload: the state is rebuilt from a snapshot at or below the new end.
+    this.producers.deleteSnapshotsAbove(end);
+    this.rebuildProducerState();
     return end;
   }
 
@@ -264,6 +339,7 @@ export class PartitionLog {
    */
   truncateFullyAndStartAt(offset: bigint): void {
     for (const segment of this.segments.splice(0)) segment.delete();
+    this.producers.reset();
     this.segments.push(LogSegment.create(this.dir, offset, this.segmentOptions()));
     this.logStartOffset = offset;
     this.recoveryPoint = offset;
@@ -280,12 +356,13 @@ export class PartitionLog {
     if (full || old || active.indexesFull(lastOffset)) this.roll();
   }
 
-  /** Starts a new active segment at the log end offset. The old one is fsynced by the next flush. */
+  /** Starts a new active segment at the log end offset (the old one is sealed) and snapshots the producer state there, as Kafka does. */
   roll(): void {
     const old = this.active;
     if (old.isEmpty) return;
     old.seal();
     this.segments.push(LogSegment.create(this.dir, this.logEndOffset, this.segmentOptions()));
+    this.producers.takeSnapshot(this.logEndOffset);
   }
 
   /**
@@ -443,6 +520,8 @@ export class PartitionLog {
     for (const segment of doomed) segment.delete();
     const first = this.segments[0].baseOffset;
     if (first > this.logStartOffset) this.logStartOffset = first;
+    // Producer state itself stays (Kafka 2.5+, KIP-360): only expiry forgets a producer.
+    this.producers.deleteSnapshotsBelow(first);
     return doomed.length;
   }
 
@@ -476,6 +555,8 @@ export class PartitionLog {
   close(): void {
     if (this.closed) return;
     this.flush();
+    // A clean shutdown's snapshot at the log end: the next open replays nothing.
+    this.producers.takeSnapshot(this.logEndOffset);
     for (const segment of this.segments) segment.close();
     this.closed = true;
   }

@@ -8,6 +8,12 @@ export interface ScannedBatch {
   baseOffset: bigint;
   lastOffset: bigint;
   maxTimestamp: number;
+  /** Producer fields, for rebuilding the idempotent-producer state. */
+  attributes: number;
+  producerId: bigint;
+  producerEpoch: number;
+  baseSequence: number;
+  lastOffsetDelta: number;
 }
 
 export interface ScanOutcome {
@@ -60,12 +66,18 @@ export function scanBatches(
       return { end: pos, problem: `batch length ${batchLength} at ${pos} runs past the end ${end}` };
     if (buf.readInt8(at + BATCH_OFFSET.magic) !== CURRENT_MAGIC) return { end: pos, problem: `bad magic at ${pos}` };
     const baseOffset = buf.readBigInt64BE(at + BATCH_OFFSET.baseOffset);
+    const lastOffsetDelta = buf.readInt32BE(at + BATCH_OFFSET.lastOffsetDelta);
     const batch: ScannedBatch = {
       position: pos,
       size,
       baseOffset,
-      lastOffset: baseOffset + BigInt(buf.readInt32BE(at + BATCH_OFFSET.lastOffsetDelta)),
+      lastOffset: baseOffset + BigInt(lastOffsetDelta),
       maxTimestamp: Number(buf.readBigInt64BE(at + BATCH_OFFSET.maxTimestamp)),
+      attributes: buf.readInt16BE(at + BATCH_OFFSET.attributes),
+      producerId: buf.readBigInt64BE(at + BATCH_OFFSET.producerId),
+      producerEpoch: buf.readInt16BE(at + BATCH_OFFSET.producerEpoch),
+      baseSequence: buf.readInt32BE(at + BATCH_OFFSET.baseSequence),
+      lastOffsetDelta,
     };
     if (validate) {
       if (pos + size > bufStart + bufLength && !fill(pos, size))

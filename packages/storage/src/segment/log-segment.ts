@@ -130,7 +130,9 @@ export class LogSegment {
   }
 
   /** Kafka's rule: an index entry once more than index.interval.bytes were written since the last. */
-  private indexBatch(batch: ScannedBatch): void {
+  private indexBatch(
+    batch: Pick<ScannedBatch, 'position' | 'size' | 'baseOffset' | 'lastOffset' | 'maxTimestamp'>,
+  ): void {
     if (batch.maxTimestamp > this.maxTimestamp) {
       this.maxTimestamp = batch.maxTimestamp;
       this.offsetOfMaxTimestamp = batch.lastOffset;

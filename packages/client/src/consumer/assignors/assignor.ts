@@ -5,12 +5,22 @@ export interface GroupMember {
   /** Static membership id (group.instance.id); Kafka orders static members by it. */
   groupInstanceId?: string | null;
   topics: readonly string[];
+  /** Partitions the member owned before this rebalance (subscription v1+); sticky assignors keep them. */
+  ownedPartitions?: readonly TopicPartition[];
+  /** The generation those were owned in (subscription v2+), -1 when unknown. */
+  generationId?: number;
+  rackId?: string | null;
 }
 
 /** A partition assignor as the group leader runs it: pure, deterministic. */
 export interface PartitionAssignor {
-  /** Kafka's protocol name ("range", "roundrobin"). */
+  /** Kafka's protocol name ("range", "roundrobin", "sticky", "cooperative-sticky"). */
   readonly name: string;
+  /**
+   * 'eager': every member gives up all its partitions before rejoining;
+   * 'cooperative': only partitions that move are revoked, in a follow-up rebalance (KIP-429).
+   */
+  readonly rebalanceProtocol: 'eager' | 'cooperative';
   assign(
     members: readonly GroupMember[],
     partitionsPerTopic: ReadonlyMap<string, number>,

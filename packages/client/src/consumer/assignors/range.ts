@@ -7,6 +7,7 @@ import { type GroupMember, type PartitionAssignor, sortMembers } from './assigno
  */
 export const rangeAssignor: PartitionAssignor = {
   name: 'range',
+  rebalanceProtocol: 'eager',
   assign(members, partitionsPerTopic) {
     const out = new Map<string, TopicPartition[]>(members.map((m) => [m.memberId, []]));
     const topics = [...new Set(members.flatMap((m) => m.topics))].sort();

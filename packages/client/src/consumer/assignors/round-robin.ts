@@ -8,6 +8,7 @@ import { type PartitionAssignor, sortMembers } from './assignor.js';
  */
 export const roundRobinAssignor: PartitionAssignor = {
   name: 'roundrobin',
+  rebalanceProtocol: 'eager',
   assign(members, partitionsPerTopic) {
     const out = new Map<string, TopicPartition[]>(members.map((m) => [m.memberId, []]));
     const sorted = sortMembers(members);

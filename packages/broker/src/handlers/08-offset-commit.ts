@@ -1,0 +1,71 @@
+// OffsetCommit (8), versions 2-9 (Kafka 4.0 dropped 0-1). Partitions of
+// topics that do not exist get UNKNOWN_TOPIC_OR_PARTITION and metadata over
+// offset.metadata.max.bytes OFFSET_METADATA_TOO_LARGE; the rest are checked
+// against the group (member, generation; ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID,
+// REBALANCE_IN_PROGRESS, FENCED_INSTANCE_ID) and written to
+// `__consumer_offsets` together before the answer. A commit without a
+// generation (-1) is accepted while the group has no members (admin tools,
+// consumers using assign()). retentionTimeMs (v2-4) is ignored, as since
+// Kafka 2.1: offsets.retention.minutes decides.
+import { ApiKey, ErrorCode, type OffsetCommitRequest, OffsetCommitResponse } from '@fluxo/protocol';
+import type { OffsetToCommit } from '../groups/group-service.js';
+import type { BrokerServices } from '../services.js';
+import type { ApiHandler, RequestContext } from './handler.js';
+
+export const offsetCommitHandler: ApiHandler = {
+  apiKey: ApiKey.OffsetCommit,
+  minVersion: 2,
+  maxVersion: 9,
+  handle(_ctx: RequestContext, request: OffsetCommitRequest.OffsetCommitRequestData, broker: BrokerServices) {
+    const metadataMax = broker.config.groupCoordinator.offsetMetadataMaxBytes;
+    const errors = new Map<string, number>();
+    const slot = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+    const accepted: OffsetToCommit[] = [];
+    for (const topic of request.topics) {
+      const info = broker.topics.get(topic.name);
+      for (const p of topic.partitions) {
+        const metadata = p.committedMetadata ?? '';
+        let error: number = ErrorCode.NONE;
+        if (info === undefined || p.partitionIndex < 0 || p.partitionIndex >= info.partitions) {
+          error = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        } else if (Buffer.byteLength(metadata) > metadataMax) {
+          error = ErrorCode.OFFSET_METADATA_TOO_LARGE;
+        }
+        if (error !== ErrorCode.NONE) errors.set(slot(topic.name, p.partitionIndex), error);
+        else {
+          accepted.push({
+            topic: topic.name,
+            partition: p.partitionIndex,
+            offset: p.committedOffset,
+            leaderEpoch: p.committedLeaderEpoch,
+            metadata,
+          });
+        }
+      }
+    }
+    if (accepted.length > 0) {
+      let error = broker.groups.coordinator.validateOffsetCommit(
+        request.groupId,
+        request.memberId,
+        request.groupInstanceId,
+        request.generationIdOrMemberEpoch,
+      );
+      if (error === ErrorCode.NONE) error = broker.groups.commit(request.groupId, accepted);
+      broker.groups.schedule();
+      for (const o of accepted) errors.set(slot(o.topic, o.partition), error);
+    }
+    return OffsetCommitResponse.create({
+      topics: request.topics.map((topic) =>
+        OffsetCommitResponse.createOffsetCommitResponseTopic({
+          name: topic.name,
+          partitions: topic.partitions.map((p) =>
+            OffsetCommitResponse.createOffsetCommitResponsePartition({
+              partitionIndex: p.partitionIndex,
+              errorCode: errors.get(slot(topic.name, p.partitionIndex)) ?? ErrorCode.NONE,
+            }),
+          ),
+        }),
+      ),
+    });
+  },
+};

@@ -1,0 +1,112 @@
+// fluxo perf produce / perf consume against a real broker, through the built binary.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type Broker, fluxo, json, startBroker } from './harness.js';
+
+let broker: Broker;
+before(async () => {
+  broker = await startBroker();
+});
+after(() => broker.stop());
+
+interface Report {
+  topic: string;
+  records: number;
+  bytes: number;
+  durationMs: number;
+  recordsPerSec: number;
+  mbPerSec: number;
+  latencyMs: { avg: number; p50: number; p95: number; p99: number; p999: number; max: number };
+}
+
+function checkReport(r: Report): void {
+  const l = r.latencyMs;
+  assert.ok(l.p50 > 0 && l.p50 <= l.p95 && l.p95 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max, JSON.stringify(l));
+  assert.ok(l.avg > 0 && l.avg <= l.max);
+  const seconds = r.durationMs / 1000;
+  // Within rounding (the duration is printed to 0.1 ms).
+  assert.ok(Math.abs(r.recordsPerSec / (r.records / seconds) - 1) < 0.001, 'records/s is records over the duration');
+  assert.ok(Math.abs(r.mbPerSec - r.bytes / 1024 / 1024 / seconds) <= 0.01 + r.mbPerSec * 0.001);
+}
+
+describe('fluxo perf', () => {
+  it('produces a record count, reports throughput and latency percentiles, and the records are in the log', async () => {
+    const b = broker.flag;
+    assert.equal((await fluxo(['topics', 'create', 'bench', '--partitions', '2', ...b])).code, 0);
+    const r = await fluxo([
+      'perf',
+      'produce',
+      'bench',
+      '--num-records',
+      '20000',
+      '--record-size',
+      '200',
+      '--acks',
+      '1',
+      '--compression',
+      'lz4',
+      '--linger-ms',
+      '2',
+      '--batch-size',
+      '65536',
+      '--json',
+      ...b,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '', 'no progress line when stderr is not a terminal');
+    const report = json<Report>(r);
+    assert.equal(report.records, 20000);
+    assert.equal(report.bytes, 20000 * 200);
+    checkReport(report);
+
+    const described = json<{ partitions: { logEndOffset: number }[] }[]>(
+      await fluxo(['topics', 'describe', 'bench', '--json', ...b]),
+    );
+    assert.equal(
+      described[0]!.partitions.reduce((n, p) => n + p.logEndOffset, 0),
+      20000,
+    );
+
+    const consumed = await fluxo(['perf', 'consume', 'bench', '--messages', '20000', '--json', ...b]);
+    assert.equal(consumed.code, 0, consumed.stderr);
+    const c = json<Report>(consumed);
+    assert.equal(c.records, 20000);
+    assert.equal(c.bytes, 20000 * 200);
+    checkReport(c);
+
+    const table = await fluxo(['perf', 'consume', 'bench', '--messages', '100', ...b]);
+    assert.match(
+      table.stdout,
+      /^RECORDS +SECONDS +RECORDS\/S +MB\/S +AVG-MS +P50-MS +P95-MS +P99-MS +P99\.9-MS +MAX-MS\n +100 +/,
+    );
+  });
+
+  it('holds a target throughput for a duration', async () => {
+    const b = broker.flag;
+    assert.equal((await fluxo(['topics', 'create', 'paced', ...b])).code, 0);
+    const r = await fluxo([
+      'perf',
+      'produce',
+      'paced',
+      '--duration-ms',
+      '1500',
+      '--throughput',
+      '1000',
+      '--record-size',
+      '10',
+      '--json',
+      ...b,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const report = json<Report>(r);
+    checkReport(report);
+    assert.ok(report.records >= 1300 && report.records <= 1600, `${report.records} records in 1.5 s at 1000/s`);
+    assert.ok(report.recordsPerSec <= 1100, `${report.recordsPerSec} records/s`);
+  });
+
+  it('fails on a missing topic with the cluster error (exit 1)', async () => {
+    const r = await fluxo(['perf', 'produce', 'ghost', '--num-records', '10', ...broker.flag]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /UNKNOWN_TOPIC_OR_PARTITION/);
+  });
+});

@@ -1,0 +1,246 @@
+// fluxo produce and fluxo consume (without a group) against a real broker, through the built binary.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Broker, fluxo, fluxoRunning, json, jsonLines, startBroker } from './harness.js';
+
+interface RecordLine {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  timestampType: string;
+  key: string | null;
+  value: string | null;
+  headers: { key: string; value: string | null }[];
+}
+
+let broker: Broker;
+const dir = mkdtempSync(join(tmpdir(), 'fluxo-cli-files-'));
+before(async () => {
+  // No auto-creation: producing to a missing topic must be the cluster's error.
+  broker = await startBroker({ 'auto.create.topics.enable': 'false' });
+});
+after(async () => {
+  await broker.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function createTopic(name: string, partitions: number): Promise<void> {
+  const r = await fluxo(['topics', 'create', name, '--partitions', String(partitions), ...broker.flag]);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+describe('fluxo produce and consume', { concurrency: true }, () => {
+  it('round-trips keys, values and headers; keys pick partitions the same way every time', async () => {
+    await createTopic('keyed', 3);
+    const input = 'alice:1\nbob:2\nalice:3\ncarol:4 with:colon\n';
+    const produced = await fluxo(
+      [
+        'produce',
+        'keyed',
+        '--key-separator',
+        ':',
+        '--header',
+        'source=cli',
+        '--header',
+        'v=2',
+        '--json',
+        ...broker.flag,
+      ],
+      { input },
+    );
+    assert.equal(produced.code, 0, produced.stderr);
+    const summary = json<{ records: number; partitions: { partition: number; records: number }[] }>(produced);
+    assert.equal(summary.records, 4);
+    assert.equal(
+      summary.partitions.reduce((n, p) => n + p.records, 0),
+      4,
+    );
+
+    const consumed = await fluxo(['consume', 'keyed', '--from-beginning', '--exit-at-end', '--json', ...broker.flag]);
+    assert.equal(consumed.code, 0, consumed.stderr);
+    const records = jsonLines<RecordLine>(consumed);
+    assert.deepEqual(records.map((r) => `${r.key}=${r.value}`).sort(), [
+      'alice=1',
+      'alice=3',
+      'bob=2',
+      'carol=4 with:colon',
+    ]);
+    for (const r of records) {
+      assert.deepEqual(r.headers, [
+        { key: 'source', value: 'cli' },
+        { key: 'v', value: '2' },
+      ]);
+      assert.equal(r.timestampType, 'CreateTime');
+    }
+    const alice = records.filter((r) => r.key === 'alice');
+    assert.equal(alice[0]!.partition, alice[1]!.partition, 'one key, one partition');
+    assert.ok(alice[0]!.offset < alice[1]!.offset, 'in order within the partition');
+
+    const formatted = await fluxo([
+      'consume',
+      'keyed',
+      '--partition',
+      String(alice[0]!.partition),
+      '--offset',
+      'earliest',
+      '--exit-at-end',
+      '--format',
+      '{key}\\t{value}\\t{partition}:{offset}|{headers}',
+      ...broker.flag,
+    ]);
+    assert.equal(formatted.code, 0, formatted.stderr);
+    const lines = formatted.stdout.split('\n').filter((l) => l.length > 0);
+    assert.ok(lines.includes(`alice\t1\t${alice[0]!.partition}:${alice[0]!.offset}|source=cli,v=2`), formatted.stdout);
+    assert.match(formatted.stderr, new RegExp(`consumed ${lines.length} record`));
+  });
+
+  it('refuses a line without the key separator, naming the line (exit 2)', async () => {
+    await createTopic('strict', 1);
+    const r = await fluxo(['produce', 'strict', '--key-separator', '=', ...broker.flag], {
+      input: 'a=1\nno separator here\n',
+    });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /line 2: no key separator "=" found/);
+  });
+
+  it('produces from a file to a chosen partition with compression and acks, then reads from offsets and timestamps', async () => {
+    await createTopic('placed', 2);
+    const first = Array.from({ length: 50 }, (_, i) => `first-${i}`);
+    writeFileSync(join(dir, 'first.txt'), `${first.join('\n')}\n`);
+    // Two codecs prove the flag reaches the producer; the codecs themselves are tested in protocol/client.
+    for (const [compression, acks] of [
+      ['zstd', 'all'],
+      ['lz4', '1'],
+    ] as const) {
+      const r = await fluxo([
+        'produce',
+        'placed',
+        '--file',
+        join(dir, 'first.txt'),
+        '--partition',
+        '1',
+        '--compression',
+        compression,
+        '--acks',
+        acks,
+        '--json',
+        ...broker.flag,
+      ]);
+      assert.equal(r.code, 0, `${compression}: ${r.stderr}`);
+      assert.deepEqual(
+        json<{ partitions: { partition: number; records: number }[] }>(r).partitions.map((p) => [
+          p.partition,
+          p.records,
+        ]),
+        [[1, 50]],
+      );
+    }
+    const noIdempotence = await fluxo(
+      ['produce', 'placed', '--partition', '1', '--acks', '0', '--no-idempotence', ...broker.flag],
+      { input: 'fire-and-forget\n' },
+    );
+    assert.equal(noIdempotence.code, 0, noIdempotence.stderr);
+    const boundary = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const later = await fluxo(['produce', 'placed', '--partition', '1', ...broker.flag], { input: 'late-1\nlate-2\n' });
+    assert.equal(later.code, 0, later.stderr);
+
+    const all = jsonLines<RecordLine>(
+      await fluxo(['consume', 'placed', '--from-beginning', '--exit-at-end', '--json', ...broker.flag]),
+    );
+    assert.equal(all.length, 103);
+    assert.ok(all.every((r) => r.partition === 1));
+    assert.deepEqual(
+      all.map((r) => r.offset),
+      Array.from({ length: 103 }, (_, i) => i),
+    );
+    assert.deepEqual(
+      all.slice(0, 50).map((r) => r.value),
+      first,
+      'zstd batch decoded in order',
+    );
+    assert.equal(all[100]!.value, 'fire-and-forget');
+
+    const fromOffset = await fluxo([
+      'consume',
+      'placed',
+      '--partition',
+      '1',
+      '--offset',
+      '49',
+      '--max-messages',
+      '2',
+      ...broker.flag,
+    ]);
+    assert.equal(fromOffset.code, 0, fromOffset.stderr);
+    assert.equal(fromOffset.stdout, 'first-49\nfirst-0\n');
+
+    const fromTime = await fluxo([
+      'consume',
+      'placed',
+      '--from-timestamp',
+      new Date(boundary).toISOString(),
+      '--exit-at-end',
+      ...broker.flag,
+    ]);
+    assert.equal(fromTime.code, 0, fromTime.stderr);
+    assert.equal(fromTime.stdout, 'late-1\nlate-2\n');
+    const fromMs = await fluxo([
+      'consume',
+      'placed',
+      '--from-timestamp',
+      String(Date.now() + 60_000),
+      '--exit-at-end',
+      ...broker.flag,
+    ]);
+    assert.equal(fromMs.stdout, '', 'a future time starts at the end');
+
+    const missingFile = await fluxo(['produce', 'placed', '--file', join(dir, 'missing.txt'), ...broker.flag]);
+    assert.equal(missingFile.code, 1);
+    assert.match(missingFile.stderr, /ENOENT.*missing\.txt/);
+    const badPartition = await fluxo(['consume', 'placed', '--partition', '7', ...broker.flag]);
+    assert.equal(badPartition.code, 2);
+    assert.match(badPartition.stderr, /has no partition 7/);
+  });
+
+  it('follows new records until interrupted, and stops after --max-messages or --idle-timeout-ms', async () => {
+    await createTopic('live', 1);
+    // Starting from "now" rather than the end: however slowly the consumers start,
+    // they cannot miss records produced after this instant.
+    const now = String(Date.now());
+    const follower = fluxoRunning(['consume', 'live', '--from-timestamp', now, ...broker.flag]);
+    const limited = fluxo(['consume', 'live', '--from-timestamp', now, '--max-messages', '2', ...broker.flag], {
+      timeoutMs: 20_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const p = await fluxo(['produce', 'live', ...broker.flag], { input: 'one\ntwo\nthree\n' });
+    assert.equal(p.code, 0, p.stderr);
+    await follower.waitFor(/three\n/);
+    const stopped = await follower.stop('SIGINT');
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal(stopped.stdout, 'one\ntwo\nthree\n');
+    assert.match(stopped.stderr, /consumed 3 records/);
+    const two = await limited;
+    assert.equal(two.code, 0, two.stderr);
+    assert.equal(two.stdout, 'one\ntwo\n');
+
+    // Without a start option a consumer starts at the end: nothing of the three records.
+    const idle = await fluxo(['consume', 'live', '--idle-timeout-ms', '600', ...broker.flag]);
+    assert.equal(idle.code, 0, idle.stderr);
+    assert.equal(idle.stdout, '');
+    assert.ok(idle.elapsedMs >= 600, `${idle.elapsedMs} ms`);
+  });
+
+  it('reports an unknown topic as a cluster error (exit 1)', async () => {
+    const consume = await fluxo(['consume', 'ghost', '--exit-at-end', ...broker.flag]);
+    assert.equal(consume.code, 1);
+    assert.match(consume.stderr, /UNKNOWN_TOPIC_OR_PARTITION/);
+    const produce = await fluxo(['produce', 'ghost', '--timeout-ms', '1000', ...broker.flag], { input: 'x\n' });
+    assert.equal(produce.code, 1);
+    assert.match(produce.stderr, /ghost/);
+  });
+});

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ConsumerRecord } from '@fluxo/client';
+import { type CommandSpec, helpText, keyValues, parseCommand, UsageError } from '../../src/cli/args.js';
+import { formatTable, toJson } from '../../src/cli/output.js';
+import { compileFormat, recordJson } from '../../src/commands/record-format.js';
+
+const record: ConsumerRecord<Buffer, Buffer> = {
+  topic: 'orders',
+  partition: 2,
+  offset: 41n,
+  timestamp: 1_700_000_000_000n,
+  timestampType: 0,
+  leaderEpoch: 0,
+  key: Buffer.from('k'),
+  value: null,
+  headers: [
+    { key: 'a', value: Buffer.from('1') },
+    { key: 'b', value: null },
+  ],
+};
+
+const spec: CommandSpec = {
+  name: 'demo run',
+  args: '<thing>',
+  summary: 'A demo.',
+  options: {
+    count: { type: 'string', value: 'N', help: 'how many' },
+    config: { type: 'string', value: 'K=V', multiple: true, help: 'settings' },
+  },
+  positionals: { min: 1, max: 1 },
+  examples: ['fluxo demo run x'],
+  cluster: true,
+};
+
+describe('record format', () => {
+  it('fills every placeholder and the escapes', () => {
+    const format = compileFormat('{topic}/{partition}@{offset} {timestamp}\\t{key}={value} [{headers}]\\n');
+    assert.equal(format(record), 'orders/2@41 1700000000000\tk=null [a=1,b=null]\n');
+  });
+  it('rejects an unknown placeholder', () => {
+    assert.throws(() => compileFormat('{value} {partiton}'), /unknown placeholder \{partiton\}/);
+  });
+  it('has a JSON form with text and exact numbers', () => {
+    assert.equal(
+      toJson(recordJson(record)),
+      '{"topic":"orders","partition":2,"offset":41,"timestamp":1700000000000,"timestampType":"CreateTime","key":"k","value":null,"headers":[{"key":"a","value":"1"},{"key":"b","value":null}]}',
+    );
+    assert.equal(toJson({ big: 2n ** 63n - 1n }), '{"big":"9223372036854775807"}', 'beyond 2^53 as a string');
+  });
+});
+
+describe('tables', () => {
+  it('pads columns and right-aligns numeric ones', () => {
+    assert.equal(
+      formatTable(
+        ['NAME', 'COUNT', 'NOTE'],
+        [
+          ['a', 1, 'x'],
+          ['long-name', 100n, null],
+        ],
+      ),
+      'NAME       COUNT  NOTE\na              1  x\nlong-name    100  -',
+    );
+  });
+});
+
+describe('argument parsing', () => {
+  it('parses options, repeats and negative numbers as values', () => {
+    const args = parseCommand(spec, ['x', '--count', '-3', '--config', 'a=1', '--config', 'b=2=3', '--json']);
+    assert.deepEqual(args.positionals, ['x']);
+    assert.equal(args.values.count, '-3');
+    assert.deepEqual(
+      [...keyValues(args, 'config')],
+      [
+        ['a', '1'],
+        ['b', '2=3'],
+      ],
+    );
+    assert.equal(args.values.json, true);
+  });
+  it('reports usage errors with the help text', () => {
+    for (const argv of [[], ['x', 'y'], ['x', '--nope'], ['x', '--count']]) {
+      assert.throws(
+        () => parseCommand(spec, argv),
+        (err: unknown) => err instanceof UsageError && err.help === helpText(spec),
+        JSON.stringify(argv),
+      );
+    }
+  });
+  it('lets --help through without positionals', () => {
+    assert.equal(parseCommand(spec, ['--help']).help, true);
+    assert.match(
+      helpText(spec),
+      /^usage: fluxo demo run <thing> \[options\]\n\nA demo\.\n\noptions:\n {2}--count N +how many\n/,
+    );
+  });
+});
