@@ -229,7 +229,13 @@ export class GroupCoordinator {
     if (group.members.size === 0) {
       group.protocolType = req.protocolType;
       // A new group waits group.initial.rebalance.delay.ms so a fleet starting together rebalances once.
-      if (group.is(GroupState.Empty)) group.initialDelayUntilMs = this.now() + this.config.initialRebalanceDelayMs;
+      if (group.is(GroupState.Empty)) {
+        group.initialDelayUntilMs = this.now() + this.config.initialRebalanceDelayMs;
+        group.initialDelayCapMs = this.now() + Math.max(req.rebalanceTimeoutMs, this.config.initialRebalanceDelayMs);
+        group.joinedDuringInitialDelay = false;
+      }
+    } else if (this.now() < group.initialDelayUntilMs) {
+      group.joinedDuringInitialDelay = true;
     }
     group.members.set(memberId, member);
     if (req.groupInstanceId !== null) group.staticMembers.set(req.groupInstanceId, memberId);
@@ -272,6 +278,18 @@ export class GroupCoordinator {
     if (!group.is(GroupState.PreparingRebalance)) return;
     const now = this.now();
     if (now < group.initialDelayUntilMs) return;
+    if (group.joinedDuringInitialDelay) {
+      // As Kafka: members still arriving extend the wait by another delay, up to the rebalance timeout.
+      group.joinedDuringInitialDelay = false;
+      const extended = Math.min(
+        group.initialDelayUntilMs + this.config.initialRebalanceDelayMs,
+        group.initialDelayCapMs,
+      );
+      if (extended > now) {
+        group.initialDelayUntilMs = extended;
+        return;
+      }
+    }
     if (!group.allMembersJoined() && now < group.rebalanceDeadlineMs) return;
     this.completeJoin(group);
   }

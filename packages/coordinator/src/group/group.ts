@@ -80,6 +80,10 @@ export class Group {
   rebalanceDeadlineMs = 0;
   /** Monotonic ms before which an initial rebalance of an empty group may not complete. */
   initialDelayUntilMs = 0;
+  /** The initial delay is extended at most to this (the first member's rebalance timeout). */
+  initialDelayCapMs = 0;
+  /** A member joined during the current initial-delay window, so the window is extended once it ends. */
+  joinedDuringInitialDelay = false;
   /** Wall-clock ms of the last state change (Kafka's currentStateTimestamp); offsets of an Empty group expire from it. */
   stateTimestampMs = -1;
 

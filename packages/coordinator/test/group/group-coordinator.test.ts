@@ -109,7 +109,7 @@ describe('group coordinator (classic protocol)', () => {
   test('a second member triggers a rebalance; the old member learns it by heartbeat and both get the new generation', () => {
     const { coordinator, joinNew, join, sync, advance } = setup();
     joinNew({ clientId: 'a' });
-    advance(3_000);
+    advance(6_000); // the initial delay, twice: members joining during it extend it
     sync('a-1', 1, [{ memberId: 'a-1', assignment: Buffer.from('p0-3') }]);
 
     const b = joinNew({ clientId: 'b' });
@@ -138,7 +138,7 @@ describe('group coordinator (classic protocol)', () => {
     const { coordinator, joinNew, join, sync, advance } = setup();
     joinNew({ clientId: 'a' });
     joinNew({ clientId: 'b' });
-    advance(3_000);
+    advance(6_000); // the initial delay, twice: members joining during it extend it
     sync('a-1', 1, []);
     sync('b-2', 1, []);
     assert.equal(coordinator.group('G1')!.state, GroupState.Stable);
@@ -164,7 +164,7 @@ describe('group coordinator (classic protocol)', () => {
     const { coordinator, joinNew, join, advance, sync } = setup();
     joinNew({ clientId: 'a' });
     joinNew({ clientId: 'b' });
-    advance(3_000);
+    advance(6_000); // the initial delay, twice: members joining during it extend it
     sync('a-1', 1, []);
     const result = coordinator.leave('G1', [{ memberId: 'b-2', groupInstanceId: null }]);
     assert.deepEqual(result.members, [{ memberId: 'b-2', groupInstanceId: null, errorCode: ErrorCode.NONE }]);
@@ -177,7 +177,7 @@ describe('group coordinator (classic protocol)', () => {
     const { coordinator, joinNew, join, advance, sync } = setup();
     joinNew({ clientId: 'a', rebalanceTimeoutMs: 5_000 });
     joinNew({ clientId: 'b', rebalanceTimeoutMs: 5_000 });
-    advance(3_000);
+    advance(6_000); // the initial delay, twice: members joining during it extend it
     sync('a-1', 1, []);
     sync('b-2', 1, []);
     const c = joinNew({ clientId: 'c', rebalanceTimeoutMs: 5_000 });
@@ -192,7 +192,7 @@ describe('group coordinator (classic protocol)', () => {
   test('errors: unknown member, illegal generation, sync during a rebalance, inconsistent protocols', () => {
     const { coordinator, joinNew, join, advance, sync } = setup();
     joinNew({ clientId: 'a' });
-    advance(3_000);
+    advance(6_000); // the initial delay, twice: members joining during it extend it
     assert.equal(coordinator.heartbeat('G1', 'nobody', null, 1), ErrorCode.UNKNOWN_MEMBER_ID);
     assert.equal(coordinator.heartbeat('G1', 'a-1', null, 7), ErrorCode.ILLEGAL_GENERATION);
     assert.equal(coordinator.heartbeat('nogroup', 'a-1', null, 1), ErrorCode.UNKNOWN_MEMBER_ID);
@@ -211,7 +211,7 @@ describe('group coordinator (classic protocol)', () => {
     const a = joinNew({ clientId: 'a', protocols: [ROUNDROBIN, RANGE] });
     joinNew({ clientId: 'b', protocols: [RANGE, ROUNDROBIN] });
     joinNew({ clientId: 'c', protocols: [RANGE, ROUNDROBIN] });
-    advance(3_000);
+    advance(6_000); // the initial delay, twice: members joining during it extend it
     assert.equal(a.value?.protocolName, 'range');
     assert.equal(a.value?.members[0]?.metadata.toString(), 'r', 'the leader gets metadata for the chosen protocol');
   });
@@ -220,7 +220,7 @@ describe('group coordinator (classic protocol)', () => {
     const { coordinator, join, advance, sync } = setup();
     const a = join({ clientId: 'a', groupInstanceId: 'host-a', requireKnownMemberId: true });
     assert.equal(isPending(a), true, 'static members skip MEMBER_ID_REQUIRED');
-    advance(3_000);
+    advance(6_000); // the initial delay, twice: members joining during it extend it
     const oldId = a.value!.memberId;
     sync(oldId, 1, [{ memberId: oldId, assignment: Buffer.from('mine') }]);
     const again = join({ clientId: 'a', groupInstanceId: 'host-a' });
@@ -240,7 +240,7 @@ describe('group coordinator (classic protocol)', () => {
   test('list and delete: only an empty group can be deleted', () => {
     const { coordinator, joinNew, advance } = setup();
     joinNew({ clientId: 'a' });
-    advance(3_000);
+    advance(6_000); // the initial delay, twice: members joining during it extend it
     assert.deepEqual(coordinator.list([]), [
       { groupId: 'G1', protocolType: 'consumer', groupState: 'CompletingRebalance' },
     ]);
@@ -256,5 +256,30 @@ describe('group coordinator (classic protocol)', () => {
     assert.equal(coordinator.nextDeadlineMs(), undefined);
     joinNew({ clientId: 'a' });
     assert.equal(coordinator.nextDeadlineMs(), clock.monotonicMs() + DEFAULT_GROUP_CONFIG.initialRebalanceDelayMs);
+  });
+
+  test('members arriving during the initial delay extend it by another delay, up to the rebalance timeout', () => {
+    const { coordinator, joinNew, advance } = setup();
+    const a = joinNew({ clientId: 'a' });
+    advance(1_000);
+    const b = joinNew({ clientId: 'b' });
+    advance(2_000);
+    assert.equal(isPending(a), true, 'b joined during the first window: a second one starts');
+    advance(2_999);
+    assert.equal(isPending(a), true);
+    advance(1);
+    assert.equal(a.value?.generationId, 1, 'one rebalance for both');
+    assert.equal(b.value?.generationId, 1);
+
+    // A stream of joins cannot hold the group beyond the first member's rebalance timeout (30 s here).
+    const { coordinator: c2, joinNew: join2, advance: advance2 } = setup();
+    const first = join2({ clientId: 'first', groupId: 'G1' });
+    for (let t = 0; t < 40_000 && isPending(first); t += 1_000) {
+      if (t % 2_000 === 0) join2({ clientId: `late-${t}` });
+      advance2(1_000);
+    }
+    assert.equal(first.value?.errorCode, ErrorCode.NONE);
+    assert.ok((c2.group('G1')!.members.size ?? 0) > 2);
+    assert.ok(coordinator.group('G1')!.generationId === 1);
   });
 });
