@@ -25,7 +25,9 @@ import {
 import { Cluster } from '../../src/cluster/cluster.js';
 import { resolveConsumerConfig } from '../../src/consumer/consumer-config.js';
 import { ConsumerCoordinator } from '../../src/consumer/group/consumer-coordinator.js';
-import { decodeAssignment, decodeSubscription, encodeAssignment, FrameDecoder, type TopicPartition } from '../../src/index.js';
+import { decodeSubscription, encodeAssignment, FrameDecoder, type TopicPartition } from '../../src/index.js';
+
+const ERROR_NAMES = new Map(Object.entries(ErrorCode).map(([name, code]) => [code as number, name]));
 
 type Answer = { errorCode: number } & Record<string, unknown>;
 
@@ -175,7 +177,7 @@ class ScriptedCoordinator {
       case ApiKey.Heartbeat: {
         const req = HeartbeatRequest.decode(r, version);
         const errorCode = this.heartbeats.shift() ?? 0;
-        if (errorCode !== 0) this.log.push(`Heartbeat generation=${req.generationId} -> ${ErrorCode[errorCode as never] ?? errorCode}`);
+        if (errorCode !== 0) this.log.push(`Heartbeat generation=${req.generationId} -> ${ERROR_NAMES.get(errorCode)}`);
         return reply((w) => HeartbeatResponse.encode(w, HeartbeatResponse.create({ errorCode }), version));
       }
       default:
@@ -223,6 +225,7 @@ describe('ConsumerCoordinator against a scripted coordinator', () => {
       while (!done()) {
         assert.ok(Date.now() < deadline, `stuck; log: ${broker.log.join(' | ')}`);
         await coordinator.poll(20);
+        await new Promise((resolve) => setTimeout(resolve, 5)); // a stable member's poll returns at once: let timers run
       }
     };
     broker.joins.push(
@@ -230,16 +233,28 @@ describe('ConsumerCoordinator against a scripted coordinator', () => {
       { errorCode: ErrorCode.NOT_COORDINATOR },
       { errorCode: 0 },
     );
-    await pollUntil(() => coordinator.isStable);
-    assert.deepEqual(coordinator.assignment.map((tp) => tp.partition), [0, 1]);
+    try {
+      await pollUntil(() => coordinator.isStable);
+    } catch (err) {
+      coordinator.close();
+      cluster.close();
+      throw err;
+    }
+    assert.deepEqual(
+      coordinator.assignment.map((tp) => tp.partition),
+      [0, 1],
+    );
 
     broker.heartbeats.push(ErrorCode.REBALANCE_IN_PROGRESS);
     await pollUntil(() => broker.generation === 2 && coordinator.isStable);
 
     broker.heartbeats.push(ErrorCode.ILLEGAL_GENERATION);
-    await pollUntil(() => broker.generation === 3 && coordinator.isStable);
-    coordinator.close();
-    cluster.close();
+    try {
+      await pollUntil(() => broker.generation === 3 && coordinator.isStable);
+    } finally {
+      coordinator.close();
+      cluster.close();
+    }
 
     assert.deepEqual(broker.log, [
       'FindCoordinator g',
@@ -253,7 +268,6 @@ describe('ConsumerCoordinator against a scripted coordinator', () => {
       'SyncGroup generation=2',
       'Heartbeat generation=2 -> ILLEGAL_GENERATION',
       'JoinGroup member=- owned=-', // fenced: a fresh member with nothing owned
-      'JoinGroup member=m1 owned=-',
       'SyncGroup generation=3',
     ]);
     assert.deepEqual(events, ['assigned 0,1', 'revoked 0,1', 'assigned 0,1', 'lost 0,1', 'assigned 0,1']);
