@@ -1,4 +1,17 @@
 export {
+  CleaningAbortedError,
+  CleanPass,
+  type CleanPassOptions,
+  type CleanStats,
+  groupSegmentsBySize,
+  UncleanableLogError,
+} from './cleaner/clean-pass.js';
+export { type CleanableRange, cleanableRange, worthCleaning } from './cleaner/cleanable-range.js';
+export { type CleanerConfig, DEFAULT_CLEANER_CONFIG } from './cleaner/cleaner-config.js';
+export { KEY_OFFSET_MAP_ENTRY_BYTES, KeyOffsetMap } from './cleaner/key-offset-map.js';
+export { type CleanerMetrics, LogCleaner, type LogCleanerOptions } from './cleaner/log-cleaner.js';
+export { recoverCleanerFiles, SwapStep } from './cleaner/segment-swap.js';
+export {
   DEFAULT_LOG_CONFIG,
   InvalidConfigError,
   type LogConfig,
@@ -23,6 +36,7 @@ export {
 export { type CheckpointEntry, readCheckpoint, writeCheckpoint } from './log/checkpoint-file.js';
 export { ListOffsetsTimestamp } from './log/list-offsets-timestamps.js';
 export {
+  CLEANER_OFFSET_CHECKPOINT,
   LOG_START_OFFSET_CHECKPOINT,
   LogManager,
   type LogManagerOptions,
@@ -58,4 +72,11 @@ export {
 export { incrementSequence, inSequence, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE } from './producer/sequence.js';
 export { type BatchLimits, assignOffsets, validateBatches } from './records/batch-validation.js';
 export { findRecordByTimestamp } from './records/record-walk.js';
-export { offsetFileStem, partitionDirName, parsePartitionDirName } from './segment/file-names.js';
+export {
+  CLEANED_SUFFIX,
+  DELETED_SUFFIX,
+  offsetFileStem,
+  partitionDirName,
+  parsePartitionDirName,
+  SWAP_SUFFIX,
+} from './segment/file-names.js';

@@ -2,6 +2,9 @@ import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '@fluxo/core';
+import type { CleanStats } from '../cleaner/clean-pass.js';
+import type { CleanerConfig } from '../cleaner/cleaner-config.js';
+import { LogCleaner } from '../cleaner/log-cleaner.js';
 import type { LogConfig } from '../config/log-config.js';
 import { parsePartitionDirName, partitionDirName } from '../segment/file-names.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
@@ -10,6 +13,7 @@ import { readPartitionMetadata } from './partition-metadata-file.js';
 
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';
+export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint';
 
 export interface LogManagerOptions {
   readonly logDirs: string[];
@@ -28,6 +32,10 @@ export interface LogManagerOptions {
   readonly producerIdExpirationMs?: number;
   /** producer.id.expiration.check.interval.ms (Kafka: 600000). */
   readonly producerIdExpirationCheckIntervalMs?: number;
+  /** log.cleaner.* settings (Kafka's defaults otherwise). */
+  readonly cleaner?: Partial<CleanerConfig>;
+  /** Where background problems are reported (default: process warnings). */
+  readonly warn?: (message: string, fields: Record<string, unknown>) => void;
 }
 
 const key = (topic: string, partition: number) => `${topic}-${partition}`;
@@ -42,8 +50,23 @@ export class LogManager {
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
   private deletions = 0;
+  /** Compaction of cleanup.policy=compact logs (started with the background tasks). */
+  readonly cleaner: LogCleaner;
 
-  private constructor(private readonly options: LogManagerOptions) {}
+  private constructor(private readonly options: LogManagerOptions) {
+    this.cleaner = new LogCleaner({
+      clock: options.clock,
+      config: options.cleaner,
+      logs: () => this.logs.values(),
+      onCleaned: (log, stats) => this.afterCleaning(log, stats),
+      warn: options.warn,
+    });
+  }
+
+  private afterCleaning(log: PartitionLog, stats: CleanStats): void {
+    const logDir = this.dirOf.get(key(log.topic, log.partition));
+    if (logDir !== undefined && stats.segmentsCleaned > 0 && !this.closed) this.writeCleanerOffsets(logDir);
+  }
 
   get defaults(): LogConfig {
     return this.options.defaults;
@@ -60,6 +83,7 @@ export class LogManager {
     mkdirSync(logDir, { recursive: true });
     const recoveryPoints = readCheckpoint(join(logDir, RECOVERY_POINT_CHECKPOINT));
     const logStartOffsets = readCheckpoint(join(logDir, LOG_START_OFFSET_CHECKPOINT));
+    const cleanerOffsets = readCheckpoint(join(logDir, CLEANER_OFFSET_CHECKPOINT));
     for (const name of readdirSync(logDir)) {
       const dir = join(logDir, name);
       if (!statSync(dir).isDirectory()) continue;
@@ -80,9 +104,19 @@ export class LogManager {
         recoveryPoint: recoveryPoints.get(name),
         logStartOffset: logStartOffsets.get(name),
         producerIdExpirationMs: this.options.producerIdExpirationMs,
+        cleanerCheckpoint: cleanerOffsets.get(name),
       });
       this.register(log, logDir);
+      if (log.recoveredSwaps.length > 0)
+        this.warnOf('finished an interrupted log cleaning swap', {
+          partition: name,
+          segments: log.recoveredSwaps.length,
+        });
     }
+  }
+
+  private warnOf(message: string, fields: Record<string, unknown>): void {
+    if (this.options.warn !== undefined) this.options.warn(message, fields);
   }
 
   private register(log: PartitionLog, logDir: string): void {
@@ -135,6 +169,7 @@ export class LogManager {
     const log = this.logs.get(k);
     const logDir = this.dirOf.get(k);
     if (log === undefined || logDir === undefined) return;
+    this.cleaner.abortFor(log);
     this.logs.delete(k);
     this.dirOf.delete(k);
     log.abandon();
@@ -177,12 +212,21 @@ export class LogManager {
     }
   }
 
-  /** Writes both checkpoint files of every log dir. */
+  /** Writes the checkpoint files of every log dir. */
   writeCheckpoints(): void {
     for (const logDir of this.options.logDirs) {
       this.writeRecoveryPoints(logDir);
       this.writeLogStartOffsets(logDir);
+      this.writeCleanerOffsets(logDir);
     }
+  }
+
+  /** Kafka's cleaner-offset-checkpoint: per compacted partition, the offset it was cleaned up to. */
+  private writeCleanerOffsets(logDir: string): void {
+    const entries = this.logsIn(logDir)
+      .filter((l) => l.isCompacted && l.cleanerCheckpoint > 0n)
+      .map((l) => ({ topic: l.topic, partition: l.partition, offset: l.cleanerCheckpoint }));
+    writeCheckpoint(join(logDir, CLEANER_OFFSET_CHECKPOINT), entries);
   }
 
   private logsIn(logDir: string): PartitionLog[] {
@@ -230,6 +274,7 @@ export class LogManager {
     every(this.options.flushCheckIntervalMs ?? 1_000, () => this.flushDue());
     every(this.options.checkpointIntervalMs ?? 60_000, () => this.writeCheckpoints());
     every(this.options.producerIdExpirationCheckIntervalMs ?? 600_000, () => void this.removeExpiredProducers());
+    this.cleaner.start();
   }
 
   /** Stops the tasks, flushes and closes every log, then writes the checkpoints (recovery point = log end). */
@@ -237,6 +282,7 @@ export class LogManager {
     if (this.closed) return;
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
+    await this.cleaner.stop();
     for (const log of this.logs.values()) log.close();
     this.writeCheckpoints();
   }

@@ -6,7 +6,9 @@ import { ErrorCode } from '@fluxo/protocol';
 import { PartitionProducers, type RebuildOutcome } from '../producer/partition-producers.js';
 import { readProducerBatches } from '../producer/producer-batches.js';
 import type { ProducerBatch, ProducerStateManager } from '../producer/producer-state.js';
+import { recoverCleanerFiles, swapSegmentFiles } from '../cleaner/segment-swap.js';
 import { assignOffsets, validateBatches } from '../records/batch-validation.js';
+import { checkRecordsHaveKeys } from '../records/keyless-records.js';
 import { findRecordByTimestamp } from '../records/record-walk.js';
 import { parseLogFileName, segmentPaths } from '../segment/file-names.js';
 import { LogSegment, type SegmentOptions } from '../segment/log-segment.js';
@@ -54,6 +56,8 @@ export interface PartitionLogOptions {
   readonly logStartOffset?: bigint;
   /** producer.id.expiration.ms (Kafka: 86400000): producers idle longer are forgotten. */
   readonly producerIdExpirationMs?: number;
+  /** From cleaner-offset-checkpoint: offsets below this were compacted (default: the log start). */
+  readonly cleanerCheckpoint?: bigint;
 }
 
 /** Kafka's producer.id.expiration.ms default: one day. */
@@ -89,6 +93,15 @@ export class PartitionLog {
   private readonly producerIdExpirationMs: number;
   /** How the producer state was rebuilt when the log was opened. */
   producerStateRebuild: RebuildOutcome | undefined;
+  /**
+   * Kafka's cleaner checkpoint: the first dirty offset, below which the log
+   * was compacted. The cleaner moves it; truncation lowers it.
+   */
+  cleanerCheckpoint: bigint;
+  /** Earliest delete horizon of a tombstone the last cleaning kept (-1: none), so the cleaner comes back for it. */
+  tombstoneHorizonMs = -1;
+  /** Base offsets of the segments a cleaning swap left half done and open() finished (tests, logs). */
+  recoveredSwaps: bigint[] = [];
 
   private constructor(options: PartitionLogOptions) {
     this.topic = options.topic;
@@ -102,6 +115,7 @@ export class PartitionLog {
     this.lastFlushMs = options.clock.monotonicMs();
     this.producers = new PartitionProducers(options.dir, `${options.topic}-${options.partition}`);
     this.producerIdExpirationMs = options.producerIdExpirationMs ?? PRODUCER_ID_EXPIRATION_MS_DEFAULT;
+    this.cleanerCheckpoint = options.cleanerCheckpoint ?? 0n;
   }
 
   /** Opens (recovering what needs it) or creates the partition directory. */
@@ -150,6 +164,8 @@ export class PartitionLog {
   }
 
   private loadSegments(checkpointedStart: bigint): void {
+    // An interrupted cleaning is finished or undone before the segments are listed.
+    this.recoveredSwaps = recoverCleanerFiles(this.dir);
     const bases = readdirSync(this.dir)
       .map(parseLogFileName)
       .filter((b): b is bigint => b !== undefined)
@@ -169,6 +185,7 @@ export class PartitionLog {
     this.logStartOffset = checkpointedStart > first ? checkpointedStart : first;
     if (this.logStartOffset > this.logEndOffset) this.logStartOffset = this.logEndOffset;
     if (this.recoveryPoint > this.logEndOffset) this.recoveryPoint = this.logEndOffset;
+    if (this.cleanerCheckpoint > this.logEndOffset) this.cleanerCheckpoint = this.logStartOffset;
   }
 
   private segmentOptions(): SegmentOptions {
@@ -203,6 +220,52 @@ export class PartitionLog {
     return this.segments.map((s) => s.baseOffset);
   }
 
+  /** The segments, oldest first, the last one active (the cleaner reads them; never mutate). */
+  get segmentList(): readonly LogSegment[] {
+    return this.segments;
+  }
+
+  get isCompacted(): boolean {
+    return this.config.cleanupPolicy.includes('compact');
+  }
+
+  /** Per idempotent producer, the last offset of its last batch (Kafka's lastRecordsOfActiveProducers). */
+  activeProducerLastOffsets(): Map<bigint, bigint> {
+    const out = new Map<bigint, bigint>();
+    for (const entry of this.producers.state.entries()) {
+      const last = entry.batches.at(-1);
+      if (last !== undefined) out.set(entry.producerId, last.lastOffset);
+    }
+    return out;
+  }
+
+  /**
+   * Swaps a cleaned segment in for `replaced` (consecutive, non-active segments
+   * still in this log): files per segment-swap.ts, then the segment list, in one
+   * synchronous step, so a read sees either the old segments or the new one.
+   * Returns false (and changes nothing) when the segments changed meanwhile.
+   * `stopAfter` is for crash tests: the files stop at that step and the list is left alone.
+   */
+  replaceWithCleaned(cleaned: LogSegment, replaced: readonly LogSegment[], stopAfter = 0): boolean {
+    const first = this.segments.indexOf(replaced[0]);
+    if (this.closed || first < 0 || first + replaced.length >= this.segments.length) return false;
+    for (let i = 0; i < replaced.length; i++) if (this.segments[first + i] !== replaced[i]) return false;
+    swapSegmentFiles(this.dir, cleaned, replaced, stopAfter);
+    if (stopAfter !== 0) return true;
+    this.segments.splice(first, replaced.length, cleaned);
+    return true;
+  }
+
+  /** Whether every one of these segments is still here and not the active one. */
+  holdsInactive(segments: readonly LogSegment[]): boolean {
+    if (this.closed) return false;
+    for (const s of segments) {
+      const at = this.segments.indexOf(s);
+      if (at < 0 || at === this.segments.length - 1) return false;
+    }
+    return true;
+  }
+
   updateConfig(config: LogConfig): void {
     this.config = config;
     for (const s of this.segments) s.updateOptions(this.segmentOptions());
@@ -226,6 +289,10 @@ export class PartitionLog {
       nowMs,
     );
     if (summary.errorCode !== ErrorCode.NONE) return rejected(summary.errorCode, summary.errorMessage);
+    if (this.isCompacted) {
+      const keyless = checkRecordsHaveKeys(records, `${this.topic}-${this.partition}`);
+      if (keyless !== null) return rejected(keyless.errorCode, keyless.errorMessage);
+    }
     const producerBatches = readProducerBatches(records);
     if (producerBatches.length > 0) {
       const verdict = this.producers.state.checkClientAppend(producerBatches);
@@ -327,6 +394,7 @@ export class PartitionLog {
     const end = this.active.truncateFrom(offset);
     if (this.logStartOffset > end) this.logStartOffset = end;
     if (this.recoveryPoint > end) this.recoveryPoint = end;
+    if (this.cleanerCheckpoint > end) this.cleanerCheckpoint = end;
     // Kafka's truncateAndReload: the state is rebuilt from a snapshot at or below the new end.
     this.producers.deleteSnapshotsAbove(end);
     this.rebuildProducerState();
@@ -343,6 +411,7 @@ export class PartitionLog {
     this.segments.push(LogSegment.create(this.dir, offset, this.segmentOptions()));
     this.logStartOffset = offset;
     this.recoveryPoint = offset;
+    this.cleanerCheckpoint = offset;
     this.unflushedMessages = 0;
     this.onLogStartOffsetMoved?.();
   }
@@ -352,8 +421,14 @@ export class PartitionLog {
     const active = this.active;
     if (active.isEmpty) return;
     const full = active.size + appendBytes > this.config.segmentBytes;
-    const old = nowMs - active.rollingBaseMs > this.config.segmentMs;
+    const old = nowMs - active.rollingBaseMs > this.maxSegmentMs;
     if (full || old || active.indexesFull(lastOffset)) this.roll();
+  }
+
+  /** Kafka's LogConfig.maxSegmentMs: a compacted log also rolls by max.compaction.lag.ms, so no record waits longer. */
+  private get maxSegmentMs(): number {
+    const { segmentMs, maxCompactionLagMs } = this.config;
+    return this.isCompacted && maxCompactionLagMs > 0 ? Math.min(segmentMs, maxCompactionLagMs) : segmentMs;
   }
 
   /** Starts a new active segment at the log end offset (the old one is sealed) and snapshots the producer state there, as Kafka does. */

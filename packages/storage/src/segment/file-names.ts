@@ -9,9 +9,25 @@ export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
 export const TIME_INDEX_SUFFIX = '.timeindex';
 
-export function segmentPaths(dir: string, baseOffset: bigint): { log: string; index: string; timeIndex: string } {
+/** Kafka's suffixes for the cleaner's files: a segment being written, one being swapped in, one being removed. */
+export const CLEANED_SUFFIX = '.cleaned';
+export const SWAP_SUFFIX = '.swap';
+export const DELETED_SUFFIX = '.deleted';
+
+export interface SegmentPaths {
+  readonly log: string;
+  readonly index: string;
+  readonly timeIndex: string;
+}
+
+/** The segment's three files, with `suffix` appended (Kafka's `.cleaned`, `.swap`, `.deleted`). */
+export function segmentPaths(dir: string, baseOffset: bigint, suffix = ''): SegmentPaths {
   const stem = join(dir, offsetFileStem(baseOffset));
-  return { log: stem + LOG_SUFFIX, index: stem + INDEX_SUFFIX, timeIndex: stem + TIME_INDEX_SUFFIX };
+  return {
+    log: stem + LOG_SUFFIX + suffix,
+    index: stem + INDEX_SUFFIX + suffix,
+    timeIndex: stem + TIME_INDEX_SUFFIX + suffix,
+  };
 }
 
 /** The base offset of a `<20 digits>.log` file name, or undefined for other files. */

@@ -1,7 +1,18 @@
-import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasync,
+  fdatasyncSync,
+  fstatSync,
+  ftruncateSync,
+  futimesSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { BATCH_LOG_OVERHEAD, BATCH_OFFSET } from '@fluxo/protocol';
 import { type ScannedBatch, readFully, scanBatches } from './batch-scanner.js';
-import { segmentPaths } from './file-names.js';
+import { type SegmentPaths, segmentPaths } from './file-names.js';
 import { SparseIndex } from './sparse-index.js';
 
 const OFFSET_ENTRY_BYTES = 8;
@@ -36,7 +47,7 @@ export class LogSegment {
 
   private constructor(
     readonly baseOffset: bigint,
-    private readonly paths: { log: string; index: string; timeIndex: string },
+    private paths: SegmentPaths,
     private readonly fd: number,
     public size: number,
     private options: SegmentOptions,
@@ -47,8 +58,9 @@ export class LogSegment {
     this.timeIndex = new SparseIndex(paths.timeIndex, 8, maxEntries(options.segmentIndexBytes, TIME_ENTRY_BYTES));
   }
 
-  static create(dir: string, baseOffset: bigint, options: SegmentOptions): LogSegment {
-    const paths = segmentPaths(dir, baseOffset);
+  /** A new, empty segment; `suffix` names the cleaner's work in progress (`.cleaned`). */
+  static create(dir: string, baseOffset: bigint, options: SegmentOptions, suffix = ''): LogSegment {
+    const paths = segmentPaths(dir, baseOffset, suffix);
     const segment = new LogSegment(baseOffset, paths, openSync(paths.log, 'w+'), 0, options);
     segment.offsetIndex.clear();
     segment.timeIndex.clear();
@@ -213,6 +225,30 @@ export class LogSegment {
     if (this.dirty) fdatasyncSync(this.fd);
     this.dirty = false;
     this.persistIndexes();
+  }
+
+  /** The final time index entry (seal's first half), for a segment sealed with flushAsync. */
+  appendFinalTimeEntry(): void {
+    this.maybeAppendTimeEntry();
+  }
+
+  /** Renames the three files to `paths` (the cleaner's suffix changes); the open descriptor stays valid. */
+  renameFiles(paths: SegmentPaths): void {
+    for (const [from, to] of [
+      [this.paths.index, paths.index],
+      [this.paths.timeIndex, paths.timeIndex],
+      [this.paths.log, paths.log],
+    ] as const)
+      renameSync(from, to);
+    this.paths = paths;
+    this.offsetIndex.path = paths.index;
+    this.timeIndex.path = paths.timeIndex;
+  }
+
+  /** Sets the file's mtime (a cleaned segment keeps its sources' last-modified time, for retention.ms). */
+  setLastModified(ms: number): void {
+    futimesSync(this.fd, ms / 1000, ms / 1000);
+    this.lastModifiedMs = ms;
   }
 
   /** fdatasync on libuv's thread pool (a rolled segment can hold a gigabyte of dirty pages). */

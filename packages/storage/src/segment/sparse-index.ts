@@ -17,7 +17,8 @@ export class SparseIndex {
   private persisted = 0;
 
   constructor(
-    readonly path: string,
+    /** Changes when the cleaner renames the segment's files (`.cleaned` → `.swap` → final). */
+    public path: string,
     private readonly keyBytes: 4 | 8,
     readonly maxEntries: number,
   ) {
