@@ -209,6 +209,7 @@ export class LogCleaner {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return new Promise<void>((resolve) => {
       this.wake = resolve;
       this.sleepTimer = setTimeout(resolve, ms);
