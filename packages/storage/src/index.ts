@@ -9,7 +9,7 @@ export {
 export { type CleanableRange, cleanableRange, worthCleaning } from './cleaner/cleanable-range.js';
 export { type CleanerConfig, DEFAULT_CLEANER_CONFIG } from './cleaner/cleaner-config.js';
 export { KEY_OFFSET_MAP_ENTRY_BYTES, KeyOffsetMap } from './cleaner/key-offset-map.js';
-export { type CleanerMetrics, LogCleaner, type LogCleanerOptions } from './cleaner/log-cleaner.js';
+export { type CleanerMetrics, LogCleaner, type LogCleanerOptions, type WarnFields } from './cleaner/log-cleaner.js';
 export { recoverCleanerFiles, SwapStep } from './cleaner/segment-swap.js';
 export {
   DEFAULT_LOG_CONFIG,

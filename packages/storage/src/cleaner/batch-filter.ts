@@ -37,9 +37,8 @@ export interface FilterOutcome {
  * use them). A batch keeping everything, and needing no new horizon, is
  * copied as is; otherwise it is rebuilt with the same codec, base offset,
  * offset deltas, last offset delta, producer fields and leader epoch. A batch
- * left empty is dropped, unless `retainEmpty` (the producer's last batch, or
- * the segment group's last batch) keeps its header with no records, as
- * Kafka's RETAIN_EMPTY does. Control batches are kept as they are
+ * left empty is dropped, unless `retainEmpty` (the batch is its idempotent
+ * producer's last) keeps its header with no records, as Kafka's RETAIN_EMPTY does. Control batches are kept as they are
  * (transactions are not implemented). Throws the decoder's errors on corrupt bytes.
  */
 export function filterBatch(batch: Buffer, ctx: FilterContext, retainEmpty: boolean): FilterOutcome {
@@ -47,6 +46,9 @@ export function filterBatch(batch: Buffer, ctx: FilterContext, retainEmpty: bool
   if ((header.attributes & Attribute.control) !== 0)
     return { output: batch, recordsRead: 0, recordsKept: 0, tombstoneHorizonMs: -1 };
   const decoded = decodeRecordBatch(batch, 0, { maxDecompressedBytes: ctx.maxDecompressedBytes });
+  // An empty batch (kept earlier for a producer) goes once it is no longer its producer's last.
+  if (decoded.records.length === 0)
+    return { output: retainEmpty ? batch : null, recordsRead: 0, recordsKept: 0, tombstoneHorizonMs: -1 };
   const horizonMs = decoded.hasDeleteHorizon ? Number(decoded.baseTimestamp) : -1;
   const tombstonesGo = horizonMs >= 0 && ctx.nowMs >= horizonMs;
   const kept: DecodedRecord[] = [];

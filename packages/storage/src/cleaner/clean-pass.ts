@@ -228,19 +228,15 @@ export class CleanPass {
       if (this.segmentIndex >= group.length) this.phase = 'flush';
       return;
     }
-    const lastSource = this.segmentIndex === group.length - 1;
     const { batches, next } = this.readChunk(source, this.position);
     const out: Buffer[] = [];
     let nextOffset = cleaned.nextOffset;
-    let at = this.position;
     for (const batch of batches) {
-      at += batch.length;
       const producerId = batch.readBigInt64BE(BATCH_OFFSET.producerId);
       const baseOffset = batch.readBigInt64BE(BATCH_OFFSET.baseOffset);
       const lastOffset = baseOffset + BigInt(batch.readInt32BE(BATCH_OFFSET.lastOffsetDelta));
-      // Kept even when emptied: a producer's last batch (its dedup state) and the group's last batch (swap recovery).
-      const retainEmpty =
-        (producerId >= 0n && this.activeProducers.get(producerId) === lastOffset) || (lastSource && at === source.size);
+      // Kept even when emptied: a producer's last batch carries its dedup state (Kafka's RETAIN_EMPTY).
+      const retainEmpty = producerId >= 0n && this.activeProducers.get(producerId) === lastOffset;
       const result = filterBatch(batch, this.filter, retainEmpty);
       this.stats.bytesRead += batch.length;
       this.stats.recordsRead += result.recordsRead;
@@ -278,6 +274,7 @@ export class CleanPass {
     if (cleaned === undefined) throw new CleaningAbortedError('no cleaned segment');
     const stopAfter = this.swaps === 0 ? (this.options.stopAfterSwapStep ?? 0) : 0;
     if (!this.log.replaceWithCleaned(cleaned, group, stopAfter)) throw new CleaningAbortedError('segments changed');
+    // An emptied cleaned segment keeps its place (as in Kafka): it holds the group's base offset and mtime.
     this.cleaned = undefined;
     this.swaps++;
     this.stats.segmentsCleaned += group.length;

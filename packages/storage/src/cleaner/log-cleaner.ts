@@ -4,6 +4,9 @@ import { CleaningAbortedError, CleanPass, type CleanStats, UncleanableLogError }
 import { type CleanableRange, cleanableRange, worthCleaning } from './cleanable-range.js';
 import { type CleanerConfig, DEFAULT_CLEANER_CONFIG } from './cleaner-config.js';
 
+/** Fields of a background warning (plain values, as the broker's logger takes them). */
+export type WarnFields = Readonly<Record<string, string | number | bigint | boolean | null>>;
+
 export interface LogCleanerOptions {
   readonly clock: Clock;
   readonly config?: Partial<CleanerConfig>;
@@ -12,7 +15,7 @@ export interface LogCleanerOptions {
   /** After a pass moved a log's checkpoint (the manager persists cleaner-offset-checkpoint). */
   readonly onCleaned?: (log: PartitionLog, stats: CleanStats) => void;
   /** A log marked uncleanable, or a cleaning error. */
-  readonly warn?: (message: string, fields: Record<string, unknown>) => void;
+  readonly warn?: (message: string, fields: WarnFields) => void;
 }
 
 /** Measured over the cleaner's life: for bench/ and tests. */
@@ -221,6 +224,6 @@ export class LogCleaner {
   }
 }
 
-function defaultWarn(message: string, fields: Record<string, unknown>): void {
-  process.emitWarning(`${message} ${JSON.stringify(fields)}`);
+function defaultWarn(message: string, fields: WarnFields): void {
+  process.emitWarning(`${message} ${JSON.stringify(fields, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
 }

@@ -49,7 +49,7 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
     defaultValue: 'delete',
     brokerSynonyms: [{ name: 'log.cleanup.policy' }],
     validValues: ['delete', 'compact'],
-    doc: 'delete: old segments go by retention; compact: keep the latest value per key (compaction is not implemented yet).',
+    doc: 'delete: old segments go by retention; compact: the log cleaner keeps the latest value per key.',
   },
   {
     name: 'compression.type',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Clock } from '@fluxo/core';
 import type { CleanStats } from '../cleaner/clean-pass.js';
 import type { CleanerConfig } from '../cleaner/cleaner-config.js';
-import { LogCleaner } from '../cleaner/log-cleaner.js';
+import { LogCleaner, type WarnFields } from '../cleaner/log-cleaner.js';
 import type { LogConfig } from '../config/log-config.js';
 import { parsePartitionDirName, partitionDirName } from '../segment/file-names.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
@@ -35,7 +35,7 @@ export interface LogManagerOptions {
   /** log.cleaner.* settings (Kafka's defaults otherwise). */
   readonly cleaner?: Partial<CleanerConfig>;
   /** Where background problems are reported (default: process warnings). */
-  readonly warn?: (message: string, fields: Record<string, unknown>) => void;
+  readonly warn?: (message: string, fields: WarnFields) => void;
 }
 
 const key = (topic: string, partition: number) => `${topic}-${partition}`;
@@ -115,7 +115,7 @@ export class LogManager {
     }
   }
 
-  private warnOf(message: string, fields: Record<string, unknown>): void {
+  private warnOf(message: string, fields: WarnFields): void {
     if (this.options.warn !== undefined) this.options.warn(message, fields);
   }
 

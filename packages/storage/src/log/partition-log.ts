@@ -250,7 +250,7 @@ export class PartitionLog {
     const first = this.segments.indexOf(replaced[0]);
     if (this.closed || first < 0 || first + replaced.length >= this.segments.length) return false;
     for (let i = 0; i < replaced.length; i++) if (this.segments[first + i] !== replaced[i]) return false;
-    swapSegmentFiles(this.dir, cleaned, replaced, stopAfter);
+    swapSegmentFiles(this.dir, cleaned, replaced, this.segments[first + replaced.length].baseOffset, stopAfter);
     if (stopAfter !== 0) return true;
     this.segments.splice(first, replaced.length, cleaned);
     return true;
@@ -459,7 +459,14 @@ export class PartitionLog {
     for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
       const segment = this.segments[i];
       const position = segment.positionOf(offset);
-      if (position >= 0) return result(ErrorCode.NONE, segment.read(position, maxBytes, minOneBatch));
+      if (position < 0) continue;
+      const records = segment.read(position, maxBytes, minOneBatch);
+      // Only empty batches (a producer's, kept by the cleaner): read on past them, since some
+      // clients (librdkafka 2.0) take a fetch holding no record for "message too large".
+      const after = endOfEmptyBatches(records);
+      if (after < 0n || after >= highWatermark) return result(ErrorCode.NONE, records);
+      offset = after;
+      i = this.segmentIndexFor(offset) - 1;
     }
     return result(ErrorCode.NONE, EMPTY);
   }
@@ -576,7 +583,8 @@ export class PartitionLog {
     let excess = retentionBytes < 0 ? 0 : this.sizeBytes - retentionBytes;
     while (count < this.segments.length) {
       const segment = this.segments[count];
-      if (segment.isEmpty) break;
+      // An empty active segment has nothing to delete; an empty cleaned one ages by its mtime like any other.
+      if (segment.isEmpty && count === this.segments.length - 1) break;
       const expired = retentionMs >= 0 && nowMs - segment.largestTimestampMs > retentionMs;
       const tooBig = retentionBytes >= 0 && excess - segment.size >= 0;
       if (!expired && !tooBig) break;
@@ -646,6 +654,20 @@ export class PartitionLog {
   get isClosed(): boolean {
     return this.closed;
   }
+}
+
+/** The offset after `records` when every batch in it has no record (and there is one), else -1. */
+function endOfEmptyBatches(records: Buffer): bigint {
+  let next = -1n;
+  for (let at = 0; at + BATCH_LOG_OVERHEAD <= records.length; ) {
+    if (records.readInt32BE(at + BATCH_OFFSET.recordCount) !== 0) return -1n;
+    next =
+      records.readBigInt64BE(at + BATCH_OFFSET.baseOffset) +
+      BigInt(records.readInt32BE(at + BATCH_OFFSET.lastOffsetDelta)) +
+      1n;
+    at += records.readInt32BE(at + BATCH_OFFSET.batchLength) + BATCH_LOG_OVERHEAD;
+  }
+  return next;
 }
 
 function rejected(errorCode: number, errorMessage: string | null): AppendResult {

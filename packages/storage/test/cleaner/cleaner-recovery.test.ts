@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ManualClock } from '@fluxo/core';
@@ -29,7 +29,12 @@ describe('cleaner crash recovery', () => {
   }
 
   /** The log reads as either the uncleaned or the cleaned version: same latest value per key, offsets increasing, nothing duplicated. */
-  function assertConsistent(after: ReadRecord[], before: ReadRecord[], cleaned: boolean, activeBase = 0n): void {
+  function assertConsistent(
+    after: ReadRecord[],
+    before: ReadRecord[],
+    cleaned: boolean | undefined,
+    activeBase = 0n,
+  ): void {
     const beforeByOffset = new Map(before.map((r) => [r.offset, r]));
     for (let i = 0; i < after.length; i++) {
       if (i > 0) assert.ok(after[i].offset > after[i - 1].offset, `offsets increase at ${after[i].offset}`);
@@ -38,8 +43,9 @@ describe('cleaner crash recovery', () => {
     const latest = (rs: ReadRecord[]) => new Map(rs.map((r) => [r.key, r.value]));
     assert.deepEqual(latest(after), latest(before));
     const inActive = before.filter((r) => r.offset >= activeBase).length;
-    if (cleaned) assert.equal(after.length, 7 + inActive, 'seven keys below the active segment, and all of it');
-    else assert.deepEqual(after, before);
+    if (cleaned === true)
+      assert.equal(after.length, 7 + inActive, 'seven keys below the active segment, and all of it');
+    else if (cleaned === false) assert.deepEqual(after, before);
   }
 
   const cases: [string, number, boolean][] = [
@@ -70,6 +76,36 @@ describe('cleaner crash recovery', () => {
       reopened.roll();
       cleanerFor([reopened], clock).cleanNow(reopened);
       assert.equal(readAll(reopened).find((r) => r.key === 'k1')?.value, 'after restart');
+      reopened.close();
+    });
+  }
+
+  for (const withSwapEnd of [true, false]) {
+    it(`a swap whose group ends in wholly superseded segments is recovered ${withSwapEnd ? 'to its recorded end' : 'without its .swapend, consistently'}`, () => {
+      const config = { ...COMPACT, segmentBytes: 200 };
+      const log = openLog(t.dir, config, clock);
+      appendKv(log, [{ key: 'x', value: 'kept' }], clock.nowMs());
+      log.roll();
+      appendKv(log, [{ key: 'a', value: 'old' }], clock.nowMs());
+      log.roll();
+      appendKv(log, [{ key: 'a', value: 'new'.padEnd(150, '.') }], clock.nowMs()); // its own group
+      log.roll();
+      appendKv(log, [{ key: 'z', value: 'active' }], clock.nowMs());
+      const before = readAll(log);
+      cleanerFor([log], clock).cleanNow(log, SwapStep.toSwap);
+      log.abandon();
+      if (!withSwapEnd) rmSync(join(partitionDir(), '00000000000000000000.swapend'));
+      const reopened = openLog(t.dir, config, clock);
+      const after = readAll(reopened);
+      assertConsistent(after, before, undefined);
+      assert.deepEqual(reopened.segmentBaseOffsets(), withSwapEnd ? [0n, 2n, 3n] : [0n, 1n, 2n, 3n]);
+      assert.equal(
+        after
+          .filter((r) => r.key === 'a')
+          .at(-1)
+          ?.value?.startsWith('new'),
+        true,
+      );
       reopened.close();
     });
   }

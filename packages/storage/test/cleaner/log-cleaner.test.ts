@@ -277,6 +277,54 @@ describe('log cleaner', () => {
     reopened.close();
   });
 
+  it('a fetch that would hold only an emptied producer batch reads on to the next records', () => {
+    const log = openLog(t.dir, { ...COMPACT, segmentBytes: 100 }, clock); // one segment per group
+    appendKv(log, [kv('p', '1')], clock.nowMs(), { producerId: 9n, producerEpoch: 0, baseSequence: 0 });
+    log.roll();
+    appendKv(log, [kv('p', '2')], clock.nowMs());
+    log.roll();
+    appendKv(log, [kv('q', 'active')], clock.nowMs());
+    cleanerFor([log], clock).cleanNow(log);
+    assert.equal(log.segmentCount, 3, 'the first segment now holds only the empty producer batch');
+    const read = log.read(0n, 1 << 20, true);
+    assert.equal(read.records.readBigInt64BE(0), 1n, 'the answer starts at the next record, not the empty batch');
+    assert.deepEqual(
+      readAll(log).map((r) => r.value),
+      ['2', 'active'],
+    );
+    log.close();
+  });
+
+  it('a group left with no record becomes an empty segment that reads skip and retention can delete', () => {
+    const config = { ...COMPACT, cleanupPolicy: ['compact', 'delete'], segmentBytes: 150, retentionMs: 60_000 };
+    const log = openLog(t.dir, config, clock);
+    appendKv(log, [kv('a', 'old'), kv('b', 'old')], clock.nowMs());
+    log.roll();
+    clock.advance(10_000);
+    appendKv(log, [kv('a', 'new'), kv('b', 'new')], clock.nowMs());
+    log.roll();
+    appendKv(log, [kv('c', 'active')], clock.nowMs());
+    cleanerFor([log], clock).cleanNow(log);
+    assert.deepEqual(log.segmentBaseOffsets(), [0n, 2n, 4n]);
+    assert.equal(log.segmentList[0].size, 0, 'the first group was emptied but keeps its place');
+    assert.deepEqual(
+      readAll(log).map((r) => [r.offset, r.value]),
+      [
+        [2n, 'new'],
+        [3n, 'new'],
+        [4n, 'active'],
+      ],
+    );
+    log.close();
+    const reopened = openLog(t.dir, config, clock);
+    assert.deepEqual(reopened.segmentBaseOffsets(), [0n, 2n, 4n]);
+    assert.equal(readAll(reopened).length, 3);
+    // compact,delete: the empty segment ages by the time its source was written, and goes first.
+    assert.equal(reopened.deleteRetentionBreachedSegments(T0 + 65_000), 1);
+    assert.equal(reopened.logStartOffset, 2n);
+    reopened.close();
+  });
+
   it('a small offset map cleans in several passes with the same result', () => {
     const log = openLog(t.dir, { ...COMPACT, segmentBytes: 2048 }, clock);
     for (let i = 0; i < 600; i++) appendKv(log, [kv(`k${i % 150}`, `v${i}`)], clock.nowMs());
