@@ -82,6 +82,8 @@ export class BrokerServer {
       checkpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
       producerIdExpirationMs: config.producerIdExpirationMs,
       producerIdExpirationCheckIntervalMs: config.producerIdExpirationCheckIntervalMs,
+      cleaner: config.logCleaner,
+      warn: (message, fields) => logger.warn(message, fields),
     });
     const advertised = {
       host: config.advertisedListener.host === '' ? 'localhost' : config.advertisedListener.host,

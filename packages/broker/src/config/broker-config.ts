@@ -47,6 +47,8 @@ export interface BrokerConfig {
   readonly producerIdExpirationMs: number;
   /** producer.id.expiration.check.interval.ms */
   readonly producerIdExpirationCheckIntervalMs: number;
+  /** log.cleaner.* settings (compaction). */
+  readonly logCleaner: LogCleanerSettings;
   /** group.* and offsets.* settings. */
   readonly groupCoordinator: GroupCoordinatorSettings;
   /** Topic config defaults derived from the broker's log.* settings (storage's synonym table). */
@@ -61,6 +63,16 @@ export interface ListenerAddress {
   readonly name: string;
   readonly host: string;
   readonly port: number;
+}
+
+/** The log cleaner's settings, by Kafka's names (log.cleaner.*). */
+export interface LogCleanerSettings {
+  readonly enable: boolean;
+  readonly threads: number;
+  readonly dedupeBufferSize: number;
+  readonly ioBufferSize: number;
+  readonly ioBufferLoadFactor: number;
+  readonly backoffMs: number;
 }
 
 /** The group coordinator's settings, by Kafka's names. */

@@ -127,6 +127,14 @@ function buildConfig(values: Map<string, string>, explicit: Set<string>): Broker
     logFlushOffsetCheckpointIntervalMs: num('log.flush.offset.checkpoint.interval.ms'),
     producerIdExpirationMs: num('producer.id.expiration.ms'),
     producerIdExpirationCheckIntervalMs: num('producer.id.expiration.check.interval.ms'),
+    logCleaner: {
+      enable: text('log.cleaner.enable') === 'true',
+      threads: num('log.cleaner.threads'),
+      dedupeBufferSize: num('log.cleaner.dedupe.buffer.size'),
+      ioBufferSize: num('log.cleaner.io.buffer.size'),
+      ioBufferLoadFactor: num('log.cleaner.io.buffer.load.factor'),
+      backoffMs: num('log.cleaner.backoff.ms'),
+    },
     groupCoordinator: {
       initialRebalanceDelayMs: num('group.initial.rebalance.delay.ms'),
       minSessionTimeoutMs: num('group.min.session.timeout.ms'),

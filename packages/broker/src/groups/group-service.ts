@@ -15,7 +15,6 @@ import {
   groupMetadataOf,
   groupMetadataValue,
   OffsetStore,
-  partitionForGroup,
   offsetCommitKey,
   offsetCommitValue,
 } from '@fluxo/coordinator';
@@ -28,13 +27,6 @@ import type { DynamicBrokerConfigs } from '../metadata/dynamic-broker-configs.js
 import type { TopicRegistry } from '../metadata/topic-registry.js';
 import { appendRecords, type KeyValue, replayPartition } from './consumer-offsets-log.js';
 import { OFFSETS_TOPIC, type OffsetsTopicDeps, offsetsPartitionLog, offsetsTopic } from './offsets-topic.js';
-
-/** Below this a partition of `__consumer_offsets` is never rewritten. */
-const COMPACT_MIN_BYTES = 16 * 1024 * 1024;
-/** Records per batch when rewriting (well under max.message.bytes for offset records). */
-const COMPACT_BATCH_RECORDS = 256;
-/** Batch and record framing per record, roughly. */
-const RECORD_OVERHEAD_BYTES = 24;
 
 export interface GroupServiceDeps {
   readonly clock: Clock;
@@ -84,7 +76,6 @@ export class GroupService {
     service.load();
     service.expiryTimer = setInterval(() => {
       service.expireOffsets();
-      service.compactOffsetsTopic();
     }, deps.settings.offsetsRetentionCheckIntervalMs);
     service.expiryTimer.unref();
     return service;
@@ -220,54 +211,6 @@ export class GroupService {
     }
     if (removed > 0) this.deps.logger.info('expired committed offsets', { offsets: removed });
     return removed;
-  }
-
-  /**
-   * Keeps `__consumer_offsets` bounded while storage has no log cleaner: a
-   * partition holding more than `minBytes` and over four times what its live
-   * records need gets those records (each group's offsets and metadata)
-   * appended again in a fresh segment, and its log start moves past the old
-   * segments, which are deleted. A reader from the log start then sees what
-   * compaction would have left. Returns the partitions rewritten.
-   */
-  compactOffsetsTopic(minBytes = COMPACT_MIN_BYTES): number {
-    const topic = offsetsTopic(this.topicDeps);
-    if (topic === undefined || this.closed) return 0;
-    const live = new Map<number, KeyValue[]>();
-    const add = (groupId: string, record: KeyValue) => {
-      const p = partitionForGroup(groupId, topic.partitions);
-      const list = live.get(p) ?? [];
-      list.push(record);
-      live.set(p, list);
-    };
-    for (const group of this.coordinator.allGroups()) {
-      if (group.is(GroupState.Stable) || (group.is(GroupState.Empty) && group.generationId > 0)) {
-        add(group.groupId, { key: groupMetadataKey(group.groupId), value: groupMetadataValue(groupMetadataOf(group)) });
-      }
-      for (const o of this.offsets.all(group.groupId)) {
-        add(group.groupId, { key: offsetCommitKey(group.groupId, o.topic, o.partition), value: offsetCommitValue(o) });
-      }
-    }
-    let rewritten = 0;
-    for (let p = 0; p < topic.partitions; p++) {
-      const log = this.deps.logs.get(OFFSETS_TOPIC, p);
-      if (log === undefined || log.sizeBytes <= minBytes) continue;
-      const records = live.get(p) ?? [];
-      let liveBytes = 0;
-      for (const r of records) liveBytes += RECORD_OVERHEAD_BYTES + r.key.length + (r.value?.length ?? 0);
-      if (log.sizeBytes <= 4 * liveBytes) continue;
-      log.roll();
-      const start = log.logEndOffset;
-      let failed = false;
-      for (let i = 0; i < records.length && !failed; i += COMPACT_BATCH_RECORDS) {
-        failed = appendRecords(log, records.slice(i, i + COMPACT_BATCH_RECORDS), this.deps.clock.nowMs()) !== 0;
-      }
-      if (failed) continue;
-      log.deleteRecordsBefore(start);
-      rewritten++;
-    }
-    if (rewritten > 0) this.deps.logger.info('rewrote __consumer_offsets partitions', { partitions: rewritten });
-    return rewritten;
   }
 
   /** Answers every waiting JoinGroup/SyncGroup with NOT_COORDINATOR so shutdown does not wait on rebalances. */
