@@ -12,6 +12,12 @@ import { LogSegment } from '../segment/log-segment.js';
 import { type FilterContext, filterBatch } from './batch-filter.js';
 import type { CleanableRange } from './cleanable-range.js';
 import { KeyOffsetMap } from './key-offset-map.js';
+import { prepareSwapEnd } from './segment-swap.js';
+
+/** One step reads at most this much (less than log.cleaner.io.buffer.size when that is larger)... */
+const STEP_BYTES = 64 * 1024;
+/** ...and decodes about this many records: the step's cost is per record (decode, MD5, re-encode). */
+const STEP_RECORDS = 1024;
 
 /** The log changed under the pass (segments deleted, truncated, closed): drop it and try later. */
 export class CleaningAbortedError extends Error {
@@ -140,6 +146,8 @@ export class CleanPass {
   async flush(): Promise<void> {
     const cleaned = this.finishCleaned();
     await cleaned.flushAsync();
+    const end = this.log.offsetAfter(this.groups[this.groupIndex]);
+    if (end >= 0n && !this.aborted) await prepareSwapEnd(this.log.dir, cleaned.baseOffset, end);
     this.phase = 'swap';
   }
 
@@ -290,12 +298,17 @@ export class CleanPass {
     this.phase = this.groupIndex < this.groups.length ? 'clean' : 'done';
   }
 
-  /** Whole batches from `position`, about ioBufferSize of them (one larger batch alone); corrupt framing throws. */
+  /**
+   * Whole batches from `position`: at most STEP_BYTES of them (one larger batch alone) and no more
+   * batches once STEP_RECORDS records are counted, so one step stays short however well the data
+   * compresses. Corrupt framing throws.
+   */
   private readChunk(segment: LogSegment, position: number): { batches: Buffer[]; next: number } {
-    const want = Math.min(this.options.ioBufferSize, segment.size - position);
+    const want = Math.min(this.options.ioBufferSize, STEP_BYTES, segment.size - position);
     let chunk = segment.readAt(position, want);
     const batches: Buffer[] = [];
     let at = 0;
+    let records = 0;
     while (at + BATCH_LOG_OVERHEAD <= chunk.length) {
       const size = chunk.readInt32BE(at + BATCH_OFFSET.batchLength) + BATCH_LOG_OVERHEAD;
       if (size < BATCH_HEADER_SIZE || position + at + size > segment.size)
@@ -312,6 +325,8 @@ export class CleanPass {
       }
       batches.push(chunk.subarray(at, at + size));
       at += size;
+      records += chunk.readInt32BE(at - size + BATCH_OFFSET.recordCount);
+      if (records >= STEP_RECORDS) break;
     }
     if (batches.length === 0)
       throw new UncleanableLogError(`no whole batch at ${position} of segment ${segment.baseOffset}`);

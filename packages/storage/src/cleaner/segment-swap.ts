@@ -9,6 +9,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scanBatches } from '../segment/batch-scanner.js';
 import {
@@ -56,8 +57,10 @@ export function swapSegmentFiles(
 ): void {
   const base = cleaned.baseOffset;
   cleaned.flush();
-  writeSynced(swapEndPath(dir, base), `${endOffset}\n`);
-  fsyncDir(dir);
+  if (readSwapEnd(dir, base) !== endOffset) {
+    writeSynced(swapEndPath(dir, base), `${endOffset}\n`);
+    fsyncDir(dir);
+  }
   cleaned.renameFiles(segmentPaths(dir, base, SWAP_SUFFIX));
   fsyncDir(dir);
   if (stopAfter === SwapStep.toSwap) return;
@@ -67,7 +70,24 @@ export function swapSegmentFiles(
   fsyncDir(dir);
   rmSync(swapEndPath(dir, base), { force: true });
   if (stopAfter === SwapStep.toFinal) return;
-  for (const old of replaced) old.delete();
+  for (const old of replaced) old.deleteInBackground();
+}
+
+/** Step 1's first half ahead of time, off the event loop: the `.swapend` written and fsynced, with its directory. */
+export async function prepareSwapEnd(dir: string, base: bigint, endOffset: bigint): Promise<void> {
+  const file = await open(swapEndPath(dir, base), 'w');
+  try {
+    await file.writeFile(`${endOffset}\n`);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  const dirHandle = await open(dir, 'r');
+  try {
+    await dirHandle.sync();
+  } finally {
+    await dirHandle.close();
+  }
 }
 
 /**

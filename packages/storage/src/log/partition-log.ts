@@ -256,6 +256,13 @@ export class PartitionLog {
     return true;
   }
 
+  /** The base offset of the segment after these (consecutive) ones, or -1 when they are not all here. */
+  offsetAfter(segments: readonly LogSegment[]): bigint {
+    const first = this.segments.indexOf(segments[0]);
+    const next = this.segments[first + segments.length];
+    return first < 0 || next === undefined ? -1n : next.baseOffset;
+  }
+
   /** Whether every one of these segments is still here and not the active one. */
   holdsInactive(segments: readonly LogSegment[]): boolean {
     if (this.closed) return false;

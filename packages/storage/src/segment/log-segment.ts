@@ -10,6 +10,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { BATCH_LOG_OVERHEAD, BATCH_OFFSET } from '@fluxo/protocol';
 import { type ScannedBatch, readFully, scanBatches } from './batch-scanner.js';
 import { type SegmentPaths, segmentPaths } from './file-names.js';
@@ -282,6 +283,14 @@ export class LogSegment {
   abandon(): void {
     if (!this.closed) closeSync(this.fd);
     this.closed = true;
+  }
+
+  /** Closes the file now and unlinks the three files on libuv's thread pool (a replaced segment, renamed `.deleted`). */
+  deleteInBackground(): void {
+    if (!this.closed) closeSync(this.fd);
+    this.closed = true;
+    for (const path of [this.paths.log, this.paths.index, this.paths.timeIndex])
+      rm(path, { force: true }).catch(() => {}); // a leftover `.deleted` file is removed at the next start
   }
 
   /** Closes and removes the three files. */
