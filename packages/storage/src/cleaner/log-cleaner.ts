@@ -87,6 +87,7 @@ export class LogCleaner {
       if (range === undefined) return done;
       const horizonDue = range.log.tombstoneHorizonMs >= 0 && nowMs >= range.log.tombstoneHorizonMs;
       if (log !== undefined && !worthCleaning(range) && !horizonDue) return done;
+      const checkpoint = range.log.cleanerCheckpoint;
       const pass = this.newPass(range, nowMs, stopAfterSwapStep);
       const stats = this.guard(pass, () => {
         for (;;) {
@@ -100,6 +101,8 @@ export class LogCleaner {
         return done;
       }
       done.push(stats);
+      // A pass that moved nothing (only possible with odd gaps) must not be repeated forever.
+      if (range.log.cleanerCheckpoint <= checkpoint && !horizonDue) return done;
     }
   }
 
@@ -181,7 +184,10 @@ export class LogCleaner {
         await this.sleep(this.config.backoffMs);
         continue;
       }
-      if (!(await this.runPass(range))) await this.sleep(this.config.backoffMs);
+      const checkpoint = range.log.cleanerCheckpoint;
+      const completed = await this.runPass(range);
+      // Failed, aborted, or no progress (a dirty section that yields nothing): wait before trying again.
+      if (!completed || range.log.cleanerCheckpoint <= checkpoint) await this.sleep(this.config.backoffMs);
     }
   }
 

@@ -61,6 +61,23 @@ describe('cleaning in the background and bad data', () => {
     await reopened.close();
   });
 
+  it('log.cleaner.enable=false: the background tasks run without the cleaner', async () => {
+    const logs = await LogManager.open({
+      logDirs: [t.dir],
+      clock: systemClock,
+      defaults: DEFAULT_LOG_CONFIG,
+      cleaner: { enable: false, backoffMs: 5 },
+    });
+    const log = logs.getOrCreate('c', 0, TOPIC_ID, { ...DEFAULT_LOG_CONFIG, ...COMPACT });
+    for (let i = 0; i < 100; i++) appendKv(log, [{ key: `k${i % 5}`, value: 'v' }], Date.now());
+    log.roll();
+    logs.startBackgroundTasks();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(readAll(log).length, 100);
+    assert.equal(logs.cleaner.metrics.passes, 0);
+    await logs.close();
+  });
+
   it('closing while a pass runs stops it and leaves no .cleaned files', async () => {
     const logs = await LogManager.open({
       logDirs: [t.dir],
