@@ -257,7 +257,8 @@ export class LogSegment {
     if (this.closed || !this.dirty) return;
     this.dirty = false;
     const fd = this.fd;
-    await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+    // A segment closed meanwhile (swapped out by the cleaner, deleted) has nothing left to sync.
+    await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e && !this.closed ? reject(e) : resolve())));
     if (!this.closed) this.persistIndexes();
   }
 
