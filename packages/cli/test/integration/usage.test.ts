@@ -64,6 +64,16 @@ describe('fluxo usage errors exit 2 and show the help', { concurrency: 4 }, () =
     ['no reset scope', ['groups', 'reset-offsets', 'g', '--to-earliest'], /--topic or --all-topics/],
     ['no perf bound', ['perf', 'produce', 't'], /--num-records and\/or --duration-ms/],
     ['too many arguments', ['topics', 'alter', 'a', 'b'], /unexpected argument "b"/],
+    [
+      'an unknown group state',
+      ['groups', 'list', '--state', 'Stable,Bogus'],
+      /--state: "Bogus" is not a group state \(one of PreparingRebalance, CompletingRebalance, Stable, Dead, Empty/,
+    ],
+    [
+      '--execute with --dry-run',
+      ['groups', 'reset-offsets', 'g', '--all-topics', '--to-earliest', '--execute', '--dry-run'],
+      /--execute and --dry-run contradict each other/,
+    ],
   ];
   for (const [name, args, message] of cases) {
     it(`on ${name}`, async () => {
