@@ -70,6 +70,11 @@ describe('fluxo usage errors exit 2 and show the help', { concurrency: 4 }, () =
       /--state: "Bogus" is not a group state \(one of PreparingRebalance, CompletingRebalance, Stable, Dead, Empty/,
     ],
     [
+      'an unclosed bracket in --add-config',
+      ['configs', 'alter', '--topic', 't', '--add-config', 'cleanup.policy=[compact'],
+      /--add-config: unbalanced \[ \] in "cleanup\.policy=\[compact"/,
+    ],
+    [
       '--execute with --dry-run',
       ['groups', 'reset-offsets', 'g', '--all-topics', '--to-earliest', '--execute', '--dry-run'],
       /--execute and --dry-run contradict each other/,

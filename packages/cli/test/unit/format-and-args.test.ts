@@ -80,6 +80,23 @@ describe('argument parsing', () => {
     );
     assert.equal(args.values.json, true);
   });
+  it('splits comma-separated pairs outside brackets, a bracketed value being a list', () => {
+    const args = parseCommand(spec, ['x', '--config', 'a=1,b=[x,y],c=', '--config', 'd=[z]']);
+    assert.deepEqual(
+      [...keyValues(args, 'config', true)],
+      [
+        ['a', '1'],
+        ['b', 'x,y'],
+        ['c', ''],
+        ['d', 'z'],
+      ],
+    );
+    assert.deepEqual([...keyValues(args, 'config')].slice(0, 1), [['a', '1,b=[x,y],c=']], 'one pair when not split');
+    for (const bad of ['a=[x,y', 'a=x],b=1']) {
+      const badArgs = parseCommand(spec, ['x', '--config', bad]);
+      assert.throws(() => keyValues(badArgs, 'config', true), /unbalanced \[ \]/, bad);
+    }
+  });
   it('reports usage errors with the help text', () => {
     for (const argv of [[], ['x', 'y'], ['x', '--nope'], ['x', '--count']]) {
       assert.throws(
