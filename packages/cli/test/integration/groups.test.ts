@@ -283,6 +283,35 @@ describe('fluxo groups', { concurrency: true }, () => {
     }
   });
 
+  it('on a closed pipe (| head) stops, commits what it printed and leaves the group', async () => {
+    const b = broker.flag;
+    assert.equal((await fluxo(['topics', 'create', 'piped', '--partitions', '1', ...b])).code, 0);
+    assert.equal((await fluxo(['produce', 'piped', ...b], { input: lines(5) })).code, 0);
+    const member = fluxoRunning(['consume', 'piped', '--group', 'readers', '--from-beginning', ...b]);
+    await member.waitFor(/m4\n/);
+    // The reader quits; the next record printed meets EPIPE.
+    member.closeStdout();
+    assert.equal((await fluxo(['produce', 'piped', ...b], { input: lines(3, 5) })).code, 0);
+    const ended = await Promise.race([
+      member.exited(),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 20_000)),
+    ]);
+    if (ended === null) await member.stop('SIGKILL');
+    assert.ok(ended !== null, 'the consumer ended by itself');
+    assert.equal(ended.code, 0, ended.stderr);
+    assert.match(ended.stderr, /consumed 5 records/);
+
+    // It left (no ghost member until the session times out) and committed exactly the 5 printed.
+    const view = json<GroupView[]>(await fluxo(['groups', 'describe', 'readers', '--json', ...b]))[0]!;
+    assert.equal(view.state, 'Empty');
+    assert.deepEqual(
+      view.offsets.map((o) => [o.partition, o.currentOffset, o.lag]),
+      [[0, 5, 3]],
+    );
+    const rest = await fluxo(['consume', 'piped', '--group', 'readers', '--exit-at-end', ...b]);
+    assert.equal(rest.stdout, lines(3, 5));
+  });
+
   it('deletes several groups, one result each in JSON; exit 1 when one is missing', async () => {
     const b = broker.flag;
     assert.equal((await fluxo(['topics', 'create', 'kept', '--partitions', '1', ...b])).code, 0);

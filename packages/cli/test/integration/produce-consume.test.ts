@@ -150,6 +150,58 @@ describe('fluxo produce and consume', { concurrency: true }, () => {
     assert.equal(described[0]!.partitions[0]!.logEndOffset, 0);
   });
 
+  it('formats {timestamp} and {headers}, starts at --offset latest, and reports an --offset outside the log', async () => {
+    await createTopic('stamped', 1);
+    const p = await fluxo(['produce', 'stamped', '--header', 'h1=x', '--header', 'h2=y', ...broker.flag], {
+      input: 'one\ntwo\n',
+    });
+    assert.equal(p.code, 0, p.stderr);
+    const [asJson, formatted] = await Promise.all([
+      fluxo(['consume', 'stamped', '--from-beginning', '--exit-at-end', '--json', ...broker.flag]),
+      fluxo([
+        'consume',
+        'stamped',
+        '--from-beginning',
+        '--exit-at-end',
+        '--format',
+        '{timestamp} {headers} {value}',
+        ...broker.flag,
+      ]),
+    ]);
+    const records = jsonLines<RecordLine>(asJson);
+    assert.equal(records.length, 2);
+    assert.ok(records[0]!.timestamp > 1_600_000_000_000, 'a real CreateTime');
+    assert.equal(formatted.stdout, `${records.map((r) => `${r.timestamp} h1=x,h2=y ${r.value}`).join('\n')}\n`);
+
+    // --offset latest: nothing of the two, then what comes after.
+    const latest = fluxoRunning(['consume', 'stamped', '--offset', 'latest', '--max-messages', '1', ...broker.flag]);
+    // Records produced before it has positioned itself are skipped too: produce until one is seen.
+    for (let i = 0; i < 20 && latest.output() === ''; i++) {
+      assert.equal((await fluxo(['produce', 'stamped', ...broker.flag], { input: 'three\n' })).code, 0);
+      await latest.waitFor(/three\n/, 1000).catch(() => {});
+    }
+    const ended = await latest.exited();
+    assert.equal(ended.code, 0, ended.stderr);
+    assert.equal(ended.stdout, 'three\n');
+
+    const beyond = await fluxo([
+      'consume',
+      'stamped',
+      '--partition',
+      '0',
+      '--offset',
+      '99',
+      '--exit-at-end',
+      ...broker.flag,
+    ]);
+    assert.equal(beyond.code, 0, beyond.stderr);
+    assert.equal(beyond.stdout, '');
+    assert.match(
+      beyond.stderr,
+      /--offset 99 is outside stamped-0's offsets 0\.\.(\d+): starting at the end \(\1\), as auto\.offset\.reset=latest/,
+    );
+  });
+
   it('produces from a file to a chosen partition with compression and acks, then reads from offsets and timestamps', async () => {
     await createTopic('placed', 2);
     const first = Array.from({ length: 50 }, (_, i) => `first-${i}`);

@@ -64,6 +64,7 @@ describe('fluxo usage errors exit 2 and show the help', { concurrency: 4 }, () =
     ['no reset scope', ['groups', 'reset-offsets', 'g', '--to-earliest'], /--topic or --all-topics/],
     ['no perf bound', ['perf', 'produce', 't'], /--num-records and\/or --duration-ms/],
     ['too many arguments', ['topics', 'alter', 'a', 'b'], /unexpected argument "b"/],
+    ['--offset N without --partition', ['consume', 't', '--offset', '5'], /--offset 5 needs --partition/],
     [
       'an unknown group state',
       ['groups', 'list', '--state', 'Stable,Bogus'],
@@ -89,6 +90,13 @@ describe('fluxo usage errors exit 2 and show the help', { concurrency: 4 }, () =
       assert.equal(r.stdout, '');
     });
   }
+
+  it('as a JSON object on stderr with --json, and --format with --json is one', async () => {
+    const r = await fluxo(['consume', 't', '--json', '--format', '{value}']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(JSON.parse(r.stderr), { error: 'UsageError', message: '--format and --json exclude each other' });
+  });
 
   it('on an unknown command of a group, listing the group', async () => {
     const r = await fluxo(['topics', 'frob']);
