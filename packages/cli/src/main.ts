@@ -5,6 +5,8 @@
 import { EXIT_USAGE, UsageError } from './cli/args.js';
 import { type Command, type CommandGroup, runCommand, runGroup } from './cli/command.js';
 import { reportError } from './cli/exit-codes.js';
+import { printJson } from './cli/output.js';
+import { installStdoutClosedHandler } from './cli/stdout-closed.js';
 import { configsGroup } from './commands/configs.js';
 import { consumeCommand } from './commands/consume.js';
 import { groupsGroup } from './commands/groups.js';
@@ -34,21 +36,41 @@ commands:
 
 Every command takes --help (with an example), --json, and --bootstrap-server
 (default $FLUXO_BOOTSTRAP or localhost:9092). Exit codes: 0 ok, 1 error from the
-cluster (or unreachable cluster), 2 usage error.`;
+cluster (or unreachable cluster), 2 usage error, 130 a perf test cut short by Ctrl-C.`;
+
+/** `fluxo start --help` is the broker's own text; these follow it, as every command has an example. */
+const START_EXAMPLES = `
+examples:
+  fluxo start --data-dir /tmp/fluxo --port 9092
+  fluxo start --config server.properties --override num.partitions=3`;
+
+/** Whether the command line asks for JSON: errors are then reported as JSON too. */
+function jsonRequested(argv: readonly string[]): boolean {
+  return argv.includes('--json');
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start': {
       // Loaded only here: the broker is a large import other commands never need.
-      const { runBroker } = await import('@fluxo/broker');
+      const { configFromArgs, runBroker } = await import('@fluxo/broker');
+      const help = (() => {
+        try {
+          return configFromArgs(rest, process.env) === 'help';
+        } catch {
+          return false; // runBroker reports the problem
+        }
+      })();
       await runBroker(rest);
+      if (help) process.stdout.write(`${START_EXAMPLES}\n`);
       return typeof process.exitCode === 'number' ? process.exitCode : 0;
     }
     case 'version':
     case '--version': {
       const { FLUXO_VERSION } = await import('@fluxo/broker');
-      process.stdout.write(`${FLUXO_VERSION}\n`);
+      if (jsonRequested(rest)) printJson({ version: FLUXO_VERSION });
+      else process.stdout.write(`${FLUXO_VERSION}\n`);
       return 0;
     }
     case undefined:
@@ -66,11 +88,7 @@ async function main(argv: string[]): Promise<number> {
   return EXIT_USAGE;
 }
 
-/** Output piped into a reader that quit (`fluxo consume t | head`) is a normal end. */
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
-  throw err;
-});
+installStdoutClosedHandler();
 
 const argv = process.argv.slice(2);
 main(argv).then(
@@ -87,7 +105,7 @@ main(argv).then(
       process.stderr.write(`fluxo: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exit(1);
     }
-    const code = reportError(err);
+    const code = reportError(err, jsonRequested(argv));
     process.stdout.write('', () => process.exit(code));
   },
 );

@@ -21,7 +21,17 @@ function fluxo(args: string[], env: NodeJS.ProcessEnv = {}) {
 describe('fluxo command', () => {
   it('prints its version and usage', () => {
     assert.match(fluxo(['version']).stdout, /^\d+\.\d+\.\d+\n$/);
-    assert.match(fluxo(['start', '--help']).stdout, /--config PATH/);
+    const version = fluxo(['version', '--json']);
+    assert.equal(version.status, 0, version.stderr);
+    assert.match((JSON.parse(version.stdout) as { version: string }).version, /^\d+\.\d+\.\d+$/);
+    const startHelp = fluxo(['start', '--help']);
+    assert.equal(startHelp.status, 0, startHelp.stderr);
+    assert.match(startHelp.stdout, /--config PATH/);
+    assert.match(
+      startHelp.stdout,
+      /\nexamples:\n {2}fluxo start --data-dir \S+ --port \d+\n/,
+      'an example, as every command has',
+    );
     const unknown = fluxo(['stat']);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /unknown command "stat"/);

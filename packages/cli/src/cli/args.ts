@@ -167,17 +167,43 @@ export function parseIntIn(args: ParsedArgs, what: string, raw: string, min: num
   return n;
 }
 
-/** KEY=VALUE pairs, each option value may also hold several separated by commas (kafka-configs style). */
+/**
+ * KEY=VALUE pairs. With `commaSeparated` (kafka-configs' --add-config) one option value may
+ * hold several, split at commas outside square brackets; a bracketed value is a list whose
+ * commas are kept: `cleanup.policy=[compact,delete]` sets "compact,delete".
+ */
 export function keyValues(args: ParsedArgs, name: string, commaSeparated = false): Map<string, string> {
   const out = new Map<string, string>();
   for (const item of listOpt(args, name)) {
-    for (const entry of commaSeparated ? item.split(',') : [item]) {
+    const entries = commaSeparated ? splitOutsideBrackets(args, name, item) : [item];
+    for (const entry of entries) {
       const eq = entry.indexOf('=');
       if (eq <= 0) throw usageError(args, `--${name}: "${entry}" is not KEY=VALUE`);
-      out.set(entry.slice(0, eq).trim(), entry.slice(eq + 1));
+      const value = entry.slice(eq + 1);
+      const listed = commaSeparated && value.startsWith('[') && value.endsWith(']');
+      out.set(entry.slice(0, eq).trim(), listed ? value.slice(1, -1) : value);
     }
   }
   return out;
+}
+
+/** "a=1,b=[x,y]" → ["a=1", "b=[x,y]"]; an unclosed or stray bracket is a usage error. */
+function splitOutsideBrackets(args: ParsedArgs, name: string, text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '[') depth++;
+    else if (c === ']' && --depth < 0) break;
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (depth !== 0) throw usageError(args, `--${name}: unbalanced [ ] in "${text}"`);
+  parts.push(text.slice(start));
+  return parts;
 }
 
 /** Names given by comma-separated or repeated options. */

@@ -92,12 +92,17 @@ const alter: Command = {
     summary: 'Set or delete config overrides of a topic or broker (IncrementalAlterConfigs).',
     options: {
       ...ENTITY_OPTIONS,
-      'add-config': { type: 'string', value: 'K=V[,K=V]', multiple: true, help: 'set configs' },
+      'add-config': {
+        type: 'string',
+        value: 'K=V[,K=V]',
+        multiple: true,
+        help: 'set configs; a value with commas goes in brackets: cleanup.policy=[compact,delete]',
+      },
       'delete-config': { type: 'string', value: 'K[,K]', multiple: true, help: 'remove overrides' },
       'validate-only': { type: 'boolean', help: 'ask the broker to validate without applying' },
     },
     positionals: { min: 0, max: 0 },
-    examples: ['fluxo configs alter --topic orders --add-config retention.ms=3600000,cleanup.policy=delete'],
+    examples: ['fluxo configs alter --topic orders --add-config retention.ms=3600000,cleanup.policy=[compact,delete]'],
     cluster: true,
   },
   async run(args) {

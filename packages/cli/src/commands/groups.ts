@@ -1,11 +1,12 @@
 // `fluxo groups list|describe|delete|reset-offsets`: kafka-consumer-groups on the Admin client.
-import type { Admin, GroupDescription, GroupState, GroupTopicPartitionOffset, TopicPartition } from '@fluxo/client';
+import type { GroupState, GroupTopicPartitionOffset } from '@fluxo/client';
 import { boolOpt, names, type OptionSpec, type ParsedArgs, stringOpt, usageError } from '../cli/args.js';
 import type { Command, CommandGroup } from '../cli/command.js';
 import { contextOf, withAdmin } from '../cli/context.js';
-import { CommandError } from '../cli/exit-codes.js';
-import { printJson, printTable } from '../cli/output.js';
-import { parseTimestampMs } from './time-arg.js';
+import { CommandError, reportError } from '../cli/exit-codes.js';
+import { type Cell, note, printJson, printTable } from '../cli/output.js';
+import { lagOf } from './group-lag.js';
+import { planReset, resetSpecOf, topicFilters } from './group-reset.js';
 
 const GROUP_OPTION: Record<string, OptionSpec> = {
   group: { type: 'string', value: 'GROUP', help: 'the group (or give it as the first argument)' },
@@ -18,7 +19,28 @@ function groupsOf(args: ParsedArgs): string[] {
   return groups;
 }
 
-const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+/** Kafka's group states (ConsumerGroupState), as ListGroups filters them. */
+const GROUP_STATES: readonly GroupState[] = [
+  'PreparingRebalance',
+  'CompletingRebalance',
+  'Stable',
+  'Dead',
+  'Empty',
+  'Assigning',
+  'Reconciling',
+  'Unknown',
+];
+
+/** --state values, case-insensitive as in Kafka's tool; a typo is a usage error, not an empty list. */
+function statesOf(args: ParsedArgs): GroupState[] {
+  return names(args, 'state').map((given) => {
+    const state = GROUP_STATES.find((s) => s.toLowerCase() === given.toLowerCase());
+    if (state === undefined) {
+      throw usageError(args, `--state: "${given}" is not a group state (one of ${GROUP_STATES.join(', ')})`);
+    }
+    return state;
+  });
+}
 
 const list: Command = {
   spec: {
@@ -30,7 +52,7 @@ const list: Command = {
         type: 'string',
         value: 'STATE[,STATE]',
         multiple: true,
-        help: 'only groups in these states (e.g. Stable,Empty)',
+        help: `only groups in these states (${GROUP_STATES.slice(0, 5).join(', ')}…)`,
       },
     },
     positionals: { min: 0, max: 0 },
@@ -38,7 +60,7 @@ const list: Command = {
     cluster: true,
   },
   async run(args) {
-    const states = names(args, 'state') as GroupState[];
+    const states = statesOf(args);
     const ctx = contextOf(args);
     const groups = await withAdmin(ctx, (admin) => admin.listGroups(states.length > 0 ? { states } : {}));
     groups.sort((a, b) => a.groupId.localeCompare(b.groupId));
@@ -51,43 +73,6 @@ const list: Command = {
     return 0;
   },
 };
-
-export interface PartitionLag {
-  topic: string;
-  partition: number;
-  currentOffset: bigint | null;
-  logEndOffset: bigint;
-  lag: bigint | null;
-  memberId: string | null;
-  clientId: string | null;
-  host: string | null;
-}
-
-async function lagOf(admin: Admin, group: GroupDescription): Promise<PartitionLag[]> {
-  const committed = await admin.listConsumerGroupOffsets(group.groupId);
-  const owner = new Map<string, GroupDescription['members'][number]>();
-  for (const m of group.members) for (const tp of m.assignment) owner.set(tpKey(tp.topic, tp.partition), m);
-  const partitions = new Map<string, TopicPartition>();
-  for (const c of committed) partitions.set(tpKey(c.topic, c.partition), { topic: c.topic, partition: c.partition });
-  for (const m of group.members) for (const tp of m.assignment) partitions.set(tpKey(tp.topic, tp.partition), tp);
-  const tps = [...partitions.values()].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
-  const ends = tps.length === 0 ? [] : await admin.listOffsets(tps.map((tp) => ({ ...tp, spec: 'latest' as const })));
-  return tps.map((tp) => {
-    const key = tpKey(tp.topic, tp.partition);
-    const current = committed.find((c) => c.topic === tp.topic && c.partition === tp.partition)?.offset ?? null;
-    const end = ends.find((e) => e.topic === tp.topic && e.partition === tp.partition)?.offset ?? -1n;
-    const member = owner.get(key);
-    return {
-      ...tp,
-      currentOffset: current !== null && current >= 0n ? current : null,
-      logEndOffset: end,
-      lag: current !== null && current >= 0n && end >= 0n ? end - current : null,
-      memberId: member?.memberId ?? null,
-      clientId: member?.clientId ?? null,
-      host: member?.clientHost ?? null,
-    };
-  });
-}
 
 const describe: Command = {
   spec: {
@@ -121,8 +106,8 @@ const describe: Command = {
     process.stdout.write('\n');
     printTable(
       ['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID'],
-      views.flatMap((g) =>
-        g.offsets.map((o) => [
+      views.flatMap((g) => [
+        ...g.offsets.map((o): Cell[] => [
           g.groupId,
           o.topic,
           o.partition,
@@ -133,7 +118,11 @@ const describe: Command = {
           o.host,
           o.clientId,
         ]),
-      ),
+        // As Kafka's tool: a member that owns no partition still gets a row, with "-" for the partition.
+        ...g.members
+          .filter((m) => m.assignment.length === 0)
+          .map((m): Cell[] => [g.groupId, null, null, null, null, null, m.memberId, m.clientHost, m.clientId]),
+      ]),
     );
     return 0;
   },
@@ -153,115 +142,21 @@ const remove: Command = {
     const ids = groupsOf(args);
     const ctx = contextOf(args);
     const results = await withAdmin(ctx, (admin) => admin.deleteGroups(ids));
-    const failed = results.filter((r) => r.error !== null);
     if (ctx.json)
       printJson(
         results.map((r) => ({
           groupId: r.groupId,
-          error: r.error === null ? null : `${r.error.name}: ${r.error.message}`,
+          deleted: r.error === null,
+          error: r.error === null ? null : { name: r.error.name, message: r.error.message },
         })),
       );
     else for (const r of results) if (r.error === null) process.stdout.write(`deleted group "${r.groupId}"\n`);
-    if (failed.length > 0) throw failed[0]!.error;
-    return 0;
+    // Each failure on stderr; the others were deleted all the same.
+    let code = 0;
+    for (const r of results) if (r.error !== null) code = reportError(r.error, ctx.json);
+    return code;
   },
 };
-
-type ResetSpec =
-  | { kind: 'earliest' }
-  | { kind: 'latest' }
-  | { kind: 'offset'; offset: bigint }
-  | { kind: 'datetime'; ms: bigint }
-  | { kind: 'shift'; by: bigint };
-
-function resetSpecOf(args: ParsedArgs): ResetSpec {
-  const chosen: ResetSpec[] = [];
-  if (boolOpt(args, 'to-earliest')) chosen.push({ kind: 'earliest' });
-  if (boolOpt(args, 'to-latest')) chosen.push({ kind: 'latest' });
-  const toOffset = stringOpt(args, 'to-offset');
-  if (toOffset !== undefined) {
-    if (!/^\d+$/.test(toOffset)) throw usageError(args, `--to-offset: "${toOffset}" is not an offset`);
-    chosen.push({ kind: 'offset', offset: BigInt(toOffset) });
-  }
-  const toDatetime = stringOpt(args, 'to-datetime');
-  if (toDatetime !== undefined)
-    chosen.push({ kind: 'datetime', ms: parseTimestampMs(args, '--to-datetime', toDatetime) });
-  const shiftBy = stringOpt(args, 'shift-by');
-  if (shiftBy !== undefined) {
-    if (!/^-?\d+$/.test(shiftBy)) throw usageError(args, `--shift-by: "${shiftBy}" is not an integer`);
-    chosen.push({ kind: 'shift', by: BigInt(shiftBy) });
-  }
-  if (chosen.length !== 1) {
-    throw usageError(args, 'give exactly one of --to-earliest, --to-latest, --to-offset, --to-datetime, --shift-by');
-  }
-  return chosen[0]!;
-}
-
-/** Kafka's --topic syntax: "orders" (all partitions) or "orders:0,2". */
-function topicFilters(args: ParsedArgs): { topic: string; partitions: number[] | null }[] {
-  return ((args.values.topic as string[] | undefined) ?? []).map((t) => {
-    const at = t.indexOf(':');
-    if (at < 0) return { topic: t, partitions: null };
-    const partitions = t
-      .slice(at + 1)
-      .split(',')
-      .map((p) => {
-        if (!/^\d+$/.test(p.trim())) throw usageError(args, `--topic: "${t}" is not TOPIC or TOPIC:P,P`);
-        return Number(p);
-      });
-    return { topic: t.slice(0, at), partitions };
-  });
-}
-
-export interface OffsetReset {
-  topic: string;
-  partition: number;
-  currentOffset: bigint | null;
-  newOffset: bigint;
-}
-
-async function planReset(admin: Admin, args: ParsedArgs, group: string, spec: ResetSpec): Promise<OffsetReset[]> {
-  const committed = await admin.listConsumerGroupOffsets(group);
-  const targets: TopicPartition[] = [];
-  if (boolOpt(args, 'all-topics')) {
-    for (const c of committed) targets.push({ topic: c.topic, partition: c.partition });
-  } else {
-    for (const f of topicFilters(args)) {
-      const [d] = await admin.describeTopics([f.topic]);
-      const all = d!.partitions.map((p) => p.partition);
-      for (const p of f.partitions ?? all) {
-        if (!all.includes(p)) throw usageError(args, `--topic: "${f.topic}" has no partition ${p}`);
-        targets.push({ topic: f.topic, partition: p });
-      }
-    }
-  }
-  if (targets.length === 0) return [];
-  const [earliest, latest] = await Promise.all([
-    admin.listOffsets(targets.map((tp) => ({ ...tp, spec: 'earliest' as const }))),
-    admin.listOffsets(targets.map((tp) => ({ ...tp, spec: 'latest' as const }))),
-  ]);
-  const byTime =
-    spec.kind === 'datetime' ? await admin.listOffsets(targets.map((tp) => ({ ...tp, spec: spec.ms }))) : [];
-  const find = (list: { topic: string; partition: number; offset: bigint }[], tp: TopicPartition) =>
-    list.find((a) => a.topic === tp.topic && a.partition === tp.partition)?.offset ?? -1n;
-  return targets.map((tp) => {
-    const low = find(earliest, tp);
-    const high = find(latest, tp);
-    const current = committed.find((c) => c.topic === tp.topic && c.partition === tp.partition)?.offset ?? null;
-    const currentOffset = current !== null && current >= 0n ? current : null;
-    let target: bigint;
-    if (spec.kind === 'earliest') target = low;
-    else if (spec.kind === 'latest') target = high;
-    else if (spec.kind === 'offset') target = spec.offset;
-    else if (spec.kind === 'datetime') {
-      const at = find(byTime, tp);
-      target = at < 0n ? high : at;
-    } else target = (currentOffset ?? low) + spec.by;
-    // Like Kafka: an offset outside the log is clamped to its start or end.
-    const newOffset = target < low ? low : target > high ? high : target;
-    return { ...tp, currentOffset, newOffset };
-  });
-}
 
 /** Kafka refuses to move offsets under live members: they would overwrite them at once. */
 const RESETTABLE_STATES = ['Empty', 'Dead'];
@@ -274,12 +169,15 @@ const resetOffsets: Command = {
     options: {
       ...GROUP_OPTION,
       topic: { type: 'string', value: 'TOPIC[:P,P]', multiple: true, help: 'topics (and partitions) to reset' },
-      'all-topics': { type: 'boolean', help: 'every topic the group has committed offsets for' },
+      'all-topics': {
+        type: 'boolean',
+        help: 'every topic the group has committed offsets for (topics deleted since are skipped)',
+      },
       'to-earliest': { type: 'boolean', help: 'to the log start offset' },
       'to-latest': { type: 'boolean', help: 'to the log end offset' },
       'to-offset': { type: 'string', value: 'N', help: 'to this offset (clamped to the log)' },
       'to-datetime': { type: 'string', value: 'ISO-DATE|MS', help: 'to the first offset at or after this time' },
-      'shift-by': { type: 'string', value: '[-]N', help: 'move the committed offset by N' },
+      'shift-by': { type: 'string', value: '[-]N', help: 'move the committed offset by N (clamped to the log)' },
       execute: { type: 'boolean', help: 'apply the plan (without it nothing changes)' },
       'dry-run': { type: 'boolean', help: 'only print the plan (the default)' },
     },
@@ -307,8 +205,8 @@ const resetOffsets: Command = {
         throw new CommandError(`offsets can only be reset when group "${group}" is inactive, but it is ${state}`);
       }
       const planned = await planReset(admin, args, group!, spec);
-      if (execute && planned.length > 0) {
-        const offsets: GroupTopicPartitionOffset[] = planned.map((p) => ({
+      if (execute && planned.offsets.length > 0) {
+        const offsets: GroupTopicPartitionOffset[] = planned.offsets.map((p) => ({
           topic: p.topic,
           partition: p.partition,
           offset: p.newOffset,
@@ -317,13 +215,17 @@ const resetOffsets: Command = {
       }
       return planned;
     });
-    if (ctx.json) printJson({ group, executed: execute, offsets: plan });
+    if (plan.skipped.length > 0 && !ctx.json) {
+      const which = plan.skipped.map((s) => `${s.topic}-${s.partition}`).join(', ');
+      note(`skipped ${which}: no longer in the cluster (committed offsets left as they are)`);
+    }
+    if (ctx.json) printJson({ group, executed: execute, offsets: plan.offsets, skipped: plan.skipped });
     else {
       printTable(
         ['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'NEW-OFFSET'],
-        plan.map((p) => [group, p.topic, p.partition, p.currentOffset, p.newOffset]),
+        plan.offsets.map((p) => [group, p.topic, p.partition, p.currentOffset, p.newOffset]),
       );
-      if (!execute) process.stderr.write('dry run: nothing changed (add --execute to apply)\n');
+      if (!execute) note('dry run: nothing changed (add --execute to apply)');
     }
     return 0;
   },

@@ -2,11 +2,13 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { RecordMetadata } from '@fluxo/client';
-import { intOpt, keyValues, type ParsedArgs, stringOpt, usageError } from '../cli/args.js';
+import { intOpt, keyValues, stringOpt, usageError } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { loadClient } from '../cli/client-config.js';
 import { connectAdmin, contextOf } from '../cli/context.js';
+import { CommandError } from '../cli/exit-codes.js';
 import { note, printJson } from '../cli/output.js';
+import { checkFileSeparators, MissingSeparatorError, splitKey } from './key-separator.js';
 import { PRODUCER_OPTIONS, producerConfig } from './producer-options.js';
 import { TOPIC_OPTION, topicOf } from './topic-arg.js';
 
@@ -20,18 +22,12 @@ interface PartitionSummary {
   lastOffset: bigint;
 }
 
-function splitKey(args: ParsedArgs, line: string, separator: string | undefined, lineNumber: number) {
-  if (separator === undefined) return { key: undefined, value: line };
-  const at = line.indexOf(separator);
-  if (at < 0) throw usageError(args, `line ${lineNumber}: no key separator "${separator}" found`);
-  return { key: Buffer.from(line.slice(0, at)), value: line.slice(at + separator.length) };
-}
-
 export const produceCommand: Command = {
   spec: {
     name: 'produce',
     args: '<topic>',
-    summary: 'Send one record per line of stdin (or --file) to a topic.',
+    summary:
+      'Send one record per line of stdin (or --file) to a topic. A line without the key separator: in a file, nothing is sent (exit 2); on stdin, the lines before it are sent and counted (exit 1).',
     options: {
       ...TOPIC_OPTION,
       file: { type: 'string', value: 'PATH', help: 'read lines from this file instead of stdin' },
@@ -61,12 +57,13 @@ export const produceCommand: Command = {
     const config = producerConfig(ctx, args);
     const file = stringOpt(args, 'file');
     const input = file === undefined ? process.stdin : createReadStream(file);
-    // Fail on a missing file before touching the cluster.
+    // Fail on a missing file, or a bad line in it, before touching the cluster.
     await new Promise<void>((resolve, reject) => {
       if (file === undefined) return resolve();
       input.once('open', () => resolve());
       input.once('error', reject);
     });
+    if (file !== undefined && separator !== undefined) await checkFileSeparators(args, file, separator);
     await (await connectAdmin(ctx)).close();
 
     const { Producer } = await loadClient();
@@ -74,7 +71,7 @@ export const produceCommand: Command = {
     const summary = new Map<number, PartitionSummary>();
     const inFlight = new Set<Promise<unknown>>();
     let failure: unknown = null;
-    let count = 0;
+    let acked = 0;
     const onAck = (m: RecordMetadata) => {
       const s = summary.get(m.partition) ?? {
         partition: m.partition,
@@ -83,21 +80,32 @@ export const produceCommand: Command = {
         lastOffset: m.offset,
       };
       s.records++;
+      acked++;
       if (m.offset < s.firstOffset) s.firstOffset = m.offset;
       if (m.offset > s.lastOffset) s.lastOffset = m.offset;
       summary.set(m.partition, s);
     };
+    let badLine: MissingSeparatorError | null = null;
     try {
       const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+      let lineNumber = 0;
       for await (const line of lines) {
         if (failure !== null) break;
-        count++;
-        const { key, value } = splitKey(args, line, separator, count);
+        lineNumber++;
+        let record: ReturnType<typeof splitKey>;
+        try {
+          record = splitKey(line, separator, lineNumber);
+        } catch (err) {
+          if (!(err instanceof MissingSeparatorError)) throw err;
+          // Stdin cannot be read twice: what came before was sent; stop here and say how much.
+          badLine = err;
+          break;
+        }
         const sent = producer
           .send({
             topic,
-            value: Buffer.from(value),
-            ...(key === undefined ? {} : { key }),
+            value: Buffer.from(record.value),
+            ...(record.key === undefined ? {} : { key: record.key }),
             ...(headers.length > 0 ? { headers } : {}),
             ...(partition === undefined ? {} : { partition }),
           })
@@ -112,10 +120,21 @@ export const produceCommand: Command = {
     } finally {
       await producer.close().catch(() => {});
     }
-    if (failure !== null) throw failure;
     const partitions = [...summary.values()].sort((a, b) => a.partition - b.partition);
-    if (ctx.json) printJson({ topic, records: count, partitions });
-    else note(`produced ${count} record${count === 1 ? '' : 's'} to "${topic}"`);
+    const failed = failure !== null || badLine !== null;
+    // After a partial write the count matters most: it is what the cluster now holds.
+    if (!failed || acked > 0 || badLine !== null) {
+      if (ctx.json) printJson({ topic, records: acked, partitions, complete: !failed });
+      else note(`produced ${acked} record${acked === 1 ? '' : 's'} to "${topic}"`);
+    }
+    if (failure !== null) throw failure;
+    if (badLine !== null) {
+      const before =
+        acked === 0
+          ? 'nothing was produced'
+          : `${acked === 1 ? 'the record before it was' : `the ${acked} records before it were`} produced, nothing after it`;
+      throw new CommandError(`${badLine.message}: ${before}`);
+    }
     return 0;
   },
 };

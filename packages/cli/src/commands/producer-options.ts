@@ -40,3 +40,18 @@ export function producerConfig(ctx: Context, args: ParsedArgs): ProducerConfig {
     deliveryTimeoutMs: Math.max(120_000, lingerMs + 3 * ctx.timeoutMs),
   };
 }
+
+/** Client defaults the report states when a flag was not given (Kafka's own). */
+const BATCH_SIZE_DEFAULT = 16_384;
+
+/** The settings a producer runs with, defaults included: what a perf report records. */
+export function producerSettings(config: ProducerConfig): Record<string, unknown> {
+  return {
+    acks: config.acks,
+    compression: config.compressionType ?? 'none',
+    // The client's rule: on unless turned off, and off by default when acks is not all.
+    idempotence: config.enableIdempotence ?? config.acks === 'all',
+    lingerMs: config.lingerMs,
+    batchSize: config.batchSize ?? BATCH_SIZE_DEFAULT,
+  };
+}

@@ -1,10 +1,12 @@
 // `fluxo topics list|describe|create|delete|alter`: kafka-topics on the Admin client.
 import type { Admin, ConfigEntry, TopicDescription } from '@fluxo/client';
-import { boolOpt, intOpt, keyValues, listOpt, type ParsedArgs, usageError } from '../cli/args.js';
+import { boolOpt, intOpt, keyValues } from '../cli/args.js';
 import type { Command, CommandGroup } from '../cli/command.js';
-import { type Context, contextOf, withAdmin } from '../cli/context.js';
+import { contextOf, withAdmin } from '../cli/context.js';
 import { printJson, printTable } from '../cli/output.js';
 import { TOPIC_OPTION, topicOf, topicsOf } from './topic-arg.js';
+import { alterTopicCommand } from './topics-alter.js';
+import { deleteTopicsCommand } from './topics-delete.js';
 
 /** Kafka's ConfigSource.DYNAMIC_TOPIC_CONFIG: a per-topic override. */
 const SOURCE_TOPIC_OVERRIDE = 1;
@@ -180,89 +182,8 @@ const create: Command = {
   },
 };
 
-const remove: Command = {
-  spec: {
-    name: 'topics delete',
-    args: '<topic...>',
-    summary: 'Delete topics.',
-    options: { ...TOPIC_OPTION, 'if-exists': { type: 'boolean', help: 'succeed when a topic does not exist' } },
-    positionals: { min: 0, max: 1000 },
-    examples: ['fluxo topics delete orders'],
-    cluster: true,
-  },
-  async run(args) {
-    const topics = topicsOf(args);
-    const ctx = contextOf(args);
-    const deleted: string[] = [];
-    await withAdmin(ctx, async (admin) => {
-      for (const topic of topics) {
-        try {
-          await admin.deleteTopics([topic], { timeoutMs: ctx.timeoutMs });
-          deleted.push(topic);
-        } catch (err) {
-          if (!(boolOpt(args, 'if-exists') && isError(err, 'UNKNOWN_TOPIC_OR_PARTITION'))) throw err;
-        }
-      }
-    });
-    if (ctx.json) printJson({ deleted });
-    else for (const t of deleted) process.stdout.write(`deleted topic "${t}"\n`);
-    return 0;
-  },
-};
-
-async function alterTopic(ctx: Context, args: ParsedArgs, topic: string): Promise<Record<string, unknown>> {
-  const partitions = intOpt(args, 'partitions', 1, 1_000_000);
-  const set = keyValues(args, 'config');
-  const deleteKeys = listOpt(args, 'delete-config');
-  if (partitions === undefined && set.size === 0 && deleteKeys.length === 0) {
-    throw usageError(args, 'nothing to alter: give --partitions, --config or --delete-config');
-  }
-  return withAdmin(ctx, async (admin) => {
-    if (partitions !== undefined) {
-      await admin.createPartitions([{ topic, count: partitions }], { timeoutMs: ctx.timeoutMs });
-    }
-    if (set.size > 0 || deleteKeys.length > 0) {
-      await admin.incrementalAlterConfigs([
-        {
-          resource: { type: 'topic', name: topic },
-          ops: [
-            ...[...set].map(([name, value]) => ({ name, op: 'set' as const, value })),
-            ...deleteKeys.map((name) => ({ name, op: 'delete' as const })),
-          ],
-        },
-      ]);
-    }
-    return { topic, partitions: partitions ?? null, set: Object.fromEntries(set), deleted: deleteKeys };
-  });
-}
-
-const alter: Command = {
-  spec: {
-    name: 'topics alter',
-    args: '<topic>',
-    summary: 'Raise the partition count and/or set or delete config overrides.',
-    options: {
-      ...TOPIC_OPTION,
-      partitions: { type: 'string', value: 'N', help: 'new partition count (can only grow)' },
-      config: { type: 'string', value: 'KEY=VALUE', multiple: true, help: 'set a config override' },
-      'delete-config': { type: 'string', value: 'KEY', multiple: true, help: 'remove a config override' },
-    },
-    positionals: { min: 0, max: 1 },
-    examples: ['fluxo topics alter orders --partitions 6 --config retention.ms=3600000'],
-    cluster: true,
-  },
-  async run(args) {
-    const topic = topicOf(args);
-    const ctx = contextOf(args);
-    const result = await alterTopic(ctx, args, topic);
-    if (ctx.json) printJson(result);
-    else process.stdout.write(`altered topic "${topic}"\n`);
-    return 0;
-  },
-};
-
 export const topicsGroup: CommandGroup = {
   name: 'topics',
   summary: 'Create, list, describe, alter and delete topics (like kafka-topics).',
-  commands: { list, describe, create, delete: remove, alter },
+  commands: { list, describe, create, delete: deleteTopicsCommand, alter: alterTopicCommand },
 };

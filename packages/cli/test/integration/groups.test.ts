@@ -245,4 +245,100 @@ describe('fluxo groups', { concurrency: true }, () => {
       1,
     );
   });
+  it('shows a member that owns no partition as a row of its own, as Kafka does', async () => {
+    const b = broker.flag;
+    assert.equal((await fluxo(['topics', 'create', 'single', '--partitions', '1', ...b])).code, 0);
+    const members = [
+      fluxoRunning(['consume', 'single', '--group', 'pair', ...b]),
+      fluxoRunning(['consume', 'single', '--group', 'pair', ...b]),
+    ];
+    try {
+      let view: GroupView | undefined;
+      for (let i = 0; i < 30 && !(view?.state === 'Stable' && view.members.length === 2); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const r = await fluxo(['groups', 'describe', 'pair', '--json', ...b]);
+        if (r.code === 0) view = json<GroupView[]>(r)[0];
+      }
+      assert.equal(view?.state, 'Stable');
+      assert.equal(view!.members.length, 2);
+      const idle = view!.members.find((m) => m.assignment.length === 0);
+      const owner = view!.members.find((m) => m.assignment.length === 1);
+      assert.ok(idle !== undefined && owner !== undefined, JSON.stringify(view!.members));
+
+      const table = await fluxo(['groups', 'describe', 'pair', ...b]);
+      assert.equal(table.code, 0, table.stderr);
+      assert.match(table.stdout, /\npair +Stable +range +1 +2\n/);
+      const rows = table.stdout.split('\n\n')[1]!.trim().split('\n').slice(1);
+      assert.equal(rows.length, 2, table.stdout);
+      assert.match(rows.find((r) => r.includes(owner!.memberId))!, /^pair +single +0 +- +0 +- +\S+ +\S+ +fluxo-cli$/);
+      assert.match(
+        rows.find((r) => r.includes(idle!.memberId))!,
+        new RegExp(`^pair +- +- +- +- +- +${idle!.memberId} +\\S+ +fluxo-cli$`),
+      );
+    } finally {
+      for (const m of members) {
+        const stopped = await m.stop('SIGTERM');
+        assert.equal(stopped.code, 0, stopped.stderr);
+      }
+    }
+  });
+
+  it('on a closed pipe (| head) stops, commits what it printed and leaves the group', async () => {
+    const b = broker.flag;
+    assert.equal((await fluxo(['topics', 'create', 'piped', '--partitions', '1', ...b])).code, 0);
+    assert.equal((await fluxo(['produce', 'piped', ...b], { input: lines(5) })).code, 0);
+    const member = fluxoRunning(['consume', 'piped', '--group', 'readers', '--from-beginning', ...b]);
+    await member.waitFor(/m4\n/);
+    // The reader quits; the next record printed meets EPIPE.
+    member.closeStdout();
+    assert.equal((await fluxo(['produce', 'piped', ...b], { input: lines(3, 5) })).code, 0);
+    const ended = await Promise.race([
+      member.exited(),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 20_000)),
+    ]);
+    if (ended === null) await member.stop('SIGKILL');
+    assert.ok(ended !== null, 'the consumer ended by itself');
+    assert.equal(ended.code, 0, ended.stderr);
+    assert.match(ended.stderr, /consumed 5 records/);
+
+    // It left (no ghost member until the session times out) and committed exactly the 5 printed.
+    const view = json<GroupView[]>(await fluxo(['groups', 'describe', 'readers', '--json', ...b]))[0]!;
+    assert.equal(view.state, 'Empty');
+    assert.deepEqual(
+      view.offsets.map((o) => [o.partition, o.currentOffset, o.lag]),
+      [[0, 5, 3]],
+    );
+    const rest = await fluxo(['consume', 'piped', '--group', 'readers', '--exit-at-end', ...b]);
+    assert.equal(rest.stdout, lines(3, 5));
+  });
+
+  it('deletes several groups, one result each in JSON; exit 1 when one is missing', async () => {
+    const b = broker.flag;
+    assert.equal((await fluxo(['topics', 'create', 'kept', '--partitions', '1', ...b])).code, 0);
+    const reset = await fluxo([
+      'groups',
+      'reset-offsets',
+      'doomed-group',
+      '--topic',
+      'kept',
+      '--to-earliest',
+      '--execute',
+      ...b,
+    ]);
+    assert.equal(reset.code, 0, reset.stderr);
+    const r = await fluxo(['groups', 'delete', 'doomed-group', 'never-was', '--json', ...b]);
+    assert.equal(r.code, 1);
+    assert.deepEqual(json(r), [
+      { groupId: 'doomed-group', deleted: true, error: null },
+      {
+        groupId: 'never-was',
+        deleted: false,
+        error: { name: 'GROUP_ID_NOT_FOUND', message: 'delete group "never-was": The group id does not exist.' },
+      },
+    ]);
+    assert.deepEqual(JSON.parse(r.stderr), {
+      error: 'GROUP_ID_NOT_FOUND',
+      message: 'delete group "never-was": The group id does not exist.',
+    });
+  });
 });

@@ -18,15 +18,23 @@ export interface RunOptions {
   input?: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Leave NO_COLOR unset (tests otherwise set it, so no output depends on the runner's terminal). */
+  colour?: boolean;
+}
+
+/** The environment of a `fluxo` run: no stray FLUXO_* settings, NO_COLOR unless colour is wanted. */
+export function fluxoEnv(options: Pick<RunOptions, 'env' | 'colour'> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  if (options.colour) delete env.NO_COLOR;
+  delete env.FLUXO_BOOTSTRAP;
+  delete env.FLUXO_TIMEOUT_MS;
+  return Object.assign(env, options.env);
 }
 
 /** `fluxo ...args`, with FLUXO_BOOTSTRAP unset unless given, so tests never reach a stray local broker. */
 export function fluxo(args: readonly string[], options: RunOptions = {}): Promise<Result> {
   const started = performance.now();
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env.FLUXO_BOOTSTRAP;
-  delete env.FLUXO_TIMEOUT_MS;
-  Object.assign(env, options.env);
+  const env = fluxoEnv(options);
   const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -47,13 +55,16 @@ export interface Running {
   child: ChildProcess;
   output(): string;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Closes the read end of its stdout, as `| head` does when it has read enough. */
+  closeStdout(): void;
+  /** Resolves with the result once the process ends by itself. */
+  exited(): Promise<Result>;
   stop(signal?: NodeJS.Signals): Promise<Result>;
 }
 
 export function fluxoRunning(args: readonly string[]): Running {
   const started = performance.now();
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env.FLUXO_BOOTSTRAP;
+  const env = fluxoEnv();
   const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -64,9 +75,12 @@ export function fluxoRunning(args: readonly string[]): Running {
   });
   child.stderr!.setEncoding('utf8').on('data', (t: string) => (stderr += t));
   const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const result = async () => ({ code: await closed, stdout, stderr, elapsedMs: performance.now() - started });
   return {
     child,
     output: () => stdout,
+    closeStdout: () => child.stdout!.destroy(),
+    exited: result,
     waitFor: (pattern, timeoutMs = 15_000) =>
       new Promise<void>((resolve, reject) => {
         const check = () => {
@@ -85,14 +99,15 @@ export function fluxoRunning(args: readonly string[]): Running {
       }),
     stop: async (signal = 'SIGINT') => {
       child.kill(signal);
-      const code = await closed;
-      return { code, stdout, stderr, elapsedMs: performance.now() - started };
+      return result();
     },
   };
 }
 
 export interface Broker {
   readonly bootstrap: string;
+  /** The broker's log.dirs: partition directories are <topic>-<partition>. */
+  readonly dataDir: string;
   /** ["--bootstrap-server", bootstrap] to append to commands. */
   readonly flag: string[];
   stop(): Promise<void>;
@@ -116,6 +131,7 @@ export function startBroker(settings: Record<string, string> = {}): Promise<Brok
       const bootstrap = `${m[1]}:${m[2]}`;
       resolve({
         bootstrap,
+        dataDir: dir,
         flag: ['--bootstrap-server', bootstrap],
         stop: async () => {
           child.kill('SIGTERM');

@@ -5,7 +5,7 @@ import { type Broker, fluxo, json, startBroker } from './harness.js';
 
 let broker: Broker;
 before(async () => {
-  broker = await startBroker();
+  broker = await startBroker({ 'group.initial.rebalance.delay.ms': '0' });
 });
 after(() => broker.stop());
 
@@ -17,6 +17,15 @@ interface Report {
   recordsPerSec: number;
   mbPerSec: number;
   latencyMs: { avg: number; p50: number; p95: number; p99: number; p999: number; max: number };
+  interrupted: boolean;
+}
+
+interface ConsumeReport extends Report {
+  group: string | null;
+  rebalanceMs: number | null;
+  fetchMaxBytes: number;
+  maxPartitionFetchBytes: number;
+  idleTimeoutMs: number;
 }
 
 function checkReport(r: Report): void {
@@ -54,10 +63,16 @@ describe('fluxo perf', () => {
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '', 'no progress line when stderr is not a terminal');
-    const report = json<Report>(r);
+    const report = json<Report & Record<string, unknown>>(r);
     assert.equal(report.records, 20000);
     assert.equal(report.bytes, 20000 * 200);
     checkReport(report);
+    // The settings used, defaults included: acks 1 turns the client's idempotence off.
+    assert.deepEqual(
+      [report.acks, report.compression, report.idempotence, report.lingerMs, report.batchSize, report.recordSize],
+      [1, 'lz4', false, 2, 65536, 200],
+    );
+    assert.deepEqual([report.throughput, report.interrupted], [-1, false]);
 
     const described = json<{ partitions: { logEndOffset: number }[] }[]>(
       await fluxo(['topics', 'describe', 'bench', '--json', ...b]),
@@ -69,10 +84,33 @@ describe('fluxo perf', () => {
 
     const consumed = await fluxo(['perf', 'consume', 'bench', '--messages', '20000', '--json', ...b]);
     assert.equal(consumed.code, 0, consumed.stderr);
-    const c = json<Report>(consumed);
+    const c = json<ConsumeReport>(consumed);
     assert.equal(c.records, 20000);
     assert.equal(c.bytes, 20000 * 200);
     checkReport(c);
+    assert.deepEqual(
+      [c.group, c.rebalanceMs, c.fetchMaxBytes, c.maxPartitionFetchBytes, c.idleTimeoutMs, c.interrupted],
+      [null, null, 52428800, 1048576, 5000, false],
+      'the defaults used',
+    );
+
+    // Small fetches (each returns at least one batch, as Kafka's do) still read everything.
+    const small = await fluxo([
+      'perf',
+      'consume',
+      'bench',
+      '--messages',
+      '20000',
+      '--fetch-max-bytes',
+      '4096',
+      '--max-partition-fetch-bytes',
+      '2048',
+      '--json',
+      ...b,
+    ]);
+    assert.equal(small.code, 0, small.stderr);
+    const s = json<ConsumeReport>(small);
+    assert.deepEqual([s.records, s.fetchMaxBytes, s.maxPartitionFetchBytes], [20000, 4096, 2048]);
 
     const table = await fluxo(['perf', 'consume', 'bench', '--messages', '100', ...b]);
     assert.match(
@@ -108,5 +146,44 @@ describe('fluxo perf', () => {
     const r = await fluxo(['perf', 'produce', 'ghost', '--num-records', '10', ...broker.flag]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /UNKNOWN_TOPIC_OR_PARTITION/);
+  });
+  it('perf consume stops at --duration-ms or --idle-timeout-ms, and reads as a group member with --group', async () => {
+    const b = broker.flag;
+    assert.equal((await fluxo(['topics', 'create', 'stock', '--partitions', '2', ...b])).code, 0);
+    const seeded = await fluxo(['perf', 'produce', 'stock', '--num-records', '500', '--record-size', '50', ...b]);
+    assert.equal(seeded.code, 0, seeded.stderr);
+
+    const [idle, timed, grouped] = await Promise.all([
+      // Far more messages than exist: the idle timeout ends it, and the wait is not counted.
+      fluxo(['perf', 'consume', 'stock', '--messages', '100000', '--idle-timeout-ms', '700', '--json', ...b]),
+      // The duration ends it: the idle timeout is far longer.
+      fluxo(['perf', 'consume', 'stock', '--duration-ms', '1500', '--idle-timeout-ms', '60000', '--json', ...b]),
+      fluxo(['perf', 'consume', 'stock', '--messages', '500', '--group', 'perf-readers', '--json', ...b]),
+    ]);
+    assert.equal(idle.code, 0, idle.stderr);
+    const i = json<ConsumeReport>(idle);
+    assert.deepEqual([i.records, i.idleTimeoutMs], [500, 700]);
+    assert.ok(idle.elapsedMs >= 700, `${idle.elapsedMs} ms`);
+
+    assert.equal(timed.code, 0, timed.stderr);
+    const t = json<ConsumeReport>(timed);
+    assert.equal(t.records, 500);
+    assert.ok(timed.elapsedMs >= 1500, `${timed.elapsedMs} ms: ended before --duration-ms`);
+    assert.ok(timed.elapsedMs < 30_000, 'ended by the duration, not the idle timeout');
+
+    assert.equal(grouped.code, 0, grouped.stderr);
+    const g = json<ConsumeReport>(grouped);
+    assert.equal(g.records, 500);
+    assert.equal(g.group, 'perf-readers');
+    assert.ok(g.rebalanceMs !== null && g.rebalanceMs >= 0);
+    // It was a member: the group exists, empty now, with its offsets committed at the end.
+    const described = json<{ state: string; offsets: { currentOffset: number; logEndOffset: number }[] }[]>(
+      await fluxo(['groups', 'describe', 'perf-readers', '--json', ...b]),
+    )[0]!;
+    assert.equal(described.state, 'Empty');
+    assert.equal(
+      described.offsets.reduce((n, o) => n + o.currentOffset, 0),
+      500,
+    );
   });
 });

@@ -124,7 +124,7 @@ describe('fluxo topics and configs', { concurrency: true }, () => {
 
     const deleted = await fluxo(['topics', 'delete', 'orders', 'payments', '--json', ...b]);
     assert.equal(deleted.code, 0, deleted.stderr);
-    assert.deepEqual(json(deleted), { deleted: ['orders', 'payments'] });
+    assert.deepEqual(json(deleted), { deleted: ['orders', 'payments'], absent: [], failed: [] });
     const [listedAfter, missing, tolerant, unknown] = await Promise.all([
       fluxo(['topics', 'list', '--json', ...b]),
       fluxo(['topics', 'delete', 'orders', ...b]),
@@ -135,6 +135,7 @@ describe('fluxo topics and configs', { concurrency: true }, () => {
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /UNKNOWN_TOPIC_OR_PARTITION/);
     assert.equal(tolerant.code, 0, tolerant.stderr);
+    assert.match(tolerant.stderr, /topic "orders" does not exist \(--if-exists\)/);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /UNKNOWN_TOPIC_OR_PARTITION: describe topic "nope"/);
   });
@@ -221,5 +222,126 @@ describe('fluxo topics and configs', { concurrency: true }, () => {
     assert.deepEqual([retention?.value, retention?.sourceName], ['120000', 'DYNAMIC_BROKER_CONFIG']);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /fluxo: INVALID_REQUEST: .*node\.id/);
+  });
+  it('deletes every topic it can and reports each, exit 1 when one failed', async () => {
+    const b = broker.flag;
+    for (const t of ['del-a', 'del-b', 'del-c', 'del-d'])
+      assert.equal((await fluxo(['topics', 'create', t, ...b])).code, 0);
+    const human = await fluxo(['topics', 'delete', 'del-a', 'del-missing', 'del-b', ...b]);
+    assert.equal(human.code, 1);
+    assert.equal(human.stdout, 'deleted topic "del-a"\ndeleted topic "del-b"\n');
+    assert.match(human.stderr, /^fluxo: UNKNOWN_TOPIC_OR_PARTITION: delete topic "del-missing"/);
+    const machine = await fluxo(['topics', 'delete', 'del-c', 'del-missing', 'del-d', '--json', ...b]);
+    assert.equal(machine.code, 1);
+    const result = json<{ deleted: string[]; absent: string[]; failed: { topic: string; error: { name: string } }[] }>(
+      machine,
+    );
+    assert.deepEqual(result.deleted, ['del-c', 'del-d']);
+    assert.deepEqual(
+      result.failed.map((f) => [f.topic, f.error.name]),
+      [['del-missing', 'UNKNOWN_TOPIC_OR_PARTITION']],
+    );
+    assert.equal(JSON.parse(machine.stderr).error, 'UNKNOWN_TOPIC_OR_PARTITION');
+    const left = json<string[]>(await fluxo(['topics', 'list', '--json', ...b]));
+    assert.deepEqual(
+      left.filter((t) => t.startsWith('del-')),
+      [],
+    );
+  });
+
+  it('alter validates configs before raising partitions, and reports each step', async () => {
+    const b = broker.flag;
+    assert.equal((await fluxo(['topics', 'create', 'grown', '--partitions', '2', ...b])).code, 0);
+    const partitionsOf = async () =>
+      json<TopicView[]>(await fluxo(['topics', 'describe', 'grown', '--json', ...b]))[0]!;
+
+    const badConfig = await fluxo(['topics', 'alter', 'grown', '--partitions', '4', '--config', 'no.such=1', ...b]);
+    assert.equal(badConfig.code, 1);
+    assert.equal(badConfig.stdout, '');
+    assert.match(badConfig.stderr, /nothing was changed in "grown"\nfluxo: INVALID_CONFIG: .*no\.such/);
+    assert.equal((await partitionsOf()).partitionCount, 2, 'the partitions were not raised');
+
+    const badPartitions = await fluxo([
+      'topics',
+      'alter',
+      'grown',
+      '--partitions',
+      '1',
+      '--config',
+      'retention.ms=1000',
+      '--json',
+      ...b,
+    ]);
+    assert.equal(badPartitions.code, 1);
+    const refused = json<Record<string, { applied: boolean; error: { name: string } | null }>>(badPartitions);
+    assert.deepEqual(
+      [refused.partitions!.applied, refused.partitions!.error?.name, refused.configs!.applied, refused.configs!.error],
+      [false, 'INVALID_PARTITIONS', false, null],
+    );
+    assert.equal(JSON.parse(badPartitions.stderr).error, 'INVALID_PARTITIONS');
+    assert.deepEqual((await partitionsOf()).configs, {}, 'the configs were not applied either');
+
+    const good = await fluxo([
+      'topics',
+      'alter',
+      'grown',
+      '--partitions',
+      '3',
+      '--config',
+      'retention.ms=5000',
+      '--json',
+      ...b,
+    ]);
+    assert.equal(good.code, 0, good.stderr);
+    assert.deepEqual(json(good), {
+      topic: 'grown',
+      partitions: { count: 3, applied: true, error: null },
+      configs: { set: { 'retention.ms': '5000' }, deleted: [], applied: true, error: null },
+    });
+    const human = await fluxo([
+      'topics',
+      'alter',
+      'grown',
+      '--partitions',
+      '4',
+      '--delete-config',
+      'retention.ms',
+      ...b,
+    ]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.equal(human.stdout, 'raised partitions of "grown" to 4\naltered configs of "grown": deleted retention.ms\n');
+    const after = await partitionsOf();
+    assert.deepEqual([after.partitionCount, after.configs], [4, {}]);
+  });
+
+  it('configs alter: --json, and list values in brackets', async () => {
+    const b = broker.flag;
+    assert.equal((await fluxo(['topics', 'create', 'listed', ...b])).code, 0);
+    const r = await fluxo([
+      'configs',
+      'alter',
+      '--topic',
+      'listed',
+      '--add-config',
+      'cleanup.policy=[compact,delete],retention.ms=60000',
+      '--json',
+      ...b,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(json(r), {
+      type: 'topic',
+      name: 'listed',
+      set: { 'cleanup.policy': 'compact,delete', 'retention.ms': '60000' },
+      deleted: [],
+      validateOnly: false,
+    });
+    const view = json<ConfigsView>(await fluxo(['configs', 'describe', '--topic', 'listed', '--json', ...b]));
+    assert.deepEqual(
+      view.configs.map((c) => [c.name, c.value]),
+      [
+        ['cleanup.policy', 'compact,delete'],
+        ['retention.ms', '60000'],
+      ],
+    );
   });
 });

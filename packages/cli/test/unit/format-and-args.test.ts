@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConsumerRecord } from '@fluxo/client';
 import { type CommandSpec, helpText, keyValues, parseCommand, UsageError } from '../../src/cli/args.js';
+import { foreignReplyMessage } from '../../src/cli/foreign-reply.js';
 import { formatTable, toJson } from '../../src/cli/output.js';
 import { compileFormat, recordJson } from '../../src/commands/record-format.js';
 
@@ -79,6 +80,23 @@ describe('argument parsing', () => {
     );
     assert.equal(args.values.json, true);
   });
+  it('splits comma-separated pairs outside brackets, a bracketed value being a list', () => {
+    const args = parseCommand(spec, ['x', '--config', 'a=1,b=[x,y],c=', '--config', 'd=[z]']);
+    assert.deepEqual(
+      [...keyValues(args, 'config', true)],
+      [
+        ['a', '1'],
+        ['b', 'x,y'],
+        ['c', ''],
+        ['d', 'z'],
+      ],
+    );
+    assert.deepEqual([...keyValues(args, 'config')].slice(0, 1), [['a', '1,b=[x,y],c=']], 'one pair when not split');
+    for (const bad of ['a=[x,y', 'a=x],b=1']) {
+      const badArgs = parseCommand(spec, ['x', '--config', bad]);
+      assert.throws(() => keyValues(badArgs, 'config', true), /unbalanced \[ \]/, bad);
+    }
+  });
   it('reports usage errors with the help text', () => {
     for (const argv of [[], ['x', 'y'], ['x', '--nope'], ['x', '--count']]) {
       assert.throws(
@@ -94,5 +112,31 @@ describe('argument parsing', () => {
       helpText(spec),
       /^usage: fluxo demo run <thing> \[options\]\n\nA demo\.\n\noptions:\n {2}--count N +how many\n/,
     );
+  });
+});
+
+describe('a reply that is not Kafka', () => {
+  const frameError = (size: number) =>
+    new Error('no broker reachable (tried 1)', {
+      cause: new Error(`10.0.0.1:9092: frame of ${size} bytes exceeds the limit of 104857600`),
+    });
+  it('names the address and the bytes received, as text when printable', () => {
+    assert.equal(
+      foreignReplyMessage(frameError(0x48545450)),
+      "10.0.0.1:9092 does not look like a Kafka broker (received 'HTTP')",
+    );
+    // A TLS alert: not text.
+    assert.equal(
+      foreignReplyMessage(frameError(0x15030300)),
+      '10.0.0.1:9092 does not look like a Kafka broker (received 0x15030300)',
+    );
+    assert.equal(
+      foreignReplyMessage(frameError(-1)),
+      '10.0.0.1:9092 does not look like a Kafka broker (received 0xffffffff)',
+    );
+  });
+  it('leaves other errors alone', () => {
+    assert.equal(foreignReplyMessage(new Error('connect ECONNREFUSED 127.0.0.1:1')), null);
+    assert.equal(foreignReplyMessage('frame of 5 bytes exceeds the limit'), null);
   });
 });
