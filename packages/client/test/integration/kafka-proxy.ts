@@ -47,6 +47,8 @@ export interface ProxyStats {
   maxInFlight: number;
   /** The same for Produce requests alone. */
   maxProduceInFlight: number;
+  /** Requests seen, by API key. */
+  requests: Map<number, number>;
 }
 
 const FORWARD: ProduceAction = { kind: 'forward' };
@@ -121,7 +123,12 @@ function rewriteProduce(frame: Buffer, version: number, errorCode: number): Buff
   return responseFrame(header.correlationId, ApiKey.Produce, version, (w) => ProduceResponse.encode(w, data, version));
 }
 
-function rewriteMetadata(frame: Buffer, version: number, port: number): Buffer {
+function rewriteMetadata(
+  frame: Buffer,
+  version: number,
+  port: number,
+  edit: (data: MetadataResponse.MetadataResponseData) => void,
+): Buffer {
   const r = new Reader(frame.subarray(4));
   const header = ResponseHeader.decode(r, responseHeaderVersion(ApiKey.Metadata, version));
   const data = MetadataResponse.decode(r, version);
@@ -129,6 +136,7 @@ function rewriteMetadata(frame: Buffer, version: number, port: number): Buffer {
     b.host = '127.0.0.1';
     b.port = port;
   }
+  edit(data);
   return responseFrame(header.correlationId, ApiKey.Metadata, version, (w) =>
     MetadataResponse.encode(w, data, version),
   );
@@ -144,9 +152,12 @@ export class KafkaProxy {
     answered: 0,
     maxInFlight: 0,
     maxProduceInFlight: 0,
+    requests: new Map(),
   };
   /** Decides per Produce request; set or replace it at any time (default: forward). */
   onProduce: (context: ProduceContext) => ProduceAction = () => FORWARD;
+  /** Edits a Metadata answer after its brokers were pointed at this proxy (e.g. to fake a leader change). */
+  onMetadata: (data: MetadataResponse.MetadataResponseData) => void = () => {};
   private readonly sockets = new Set<Socket>();
 
   private constructor(
@@ -216,9 +227,12 @@ export class KafkaProxy {
         const apiKey = frame.readInt16BE(4);
         const version = frame.readInt16BE(6);
         const correlationId = frame.readInt32BE(8);
+        this.stats.requests.set(apiKey, (this.stats.requests.get(apiKey) ?? 0) + 1);
         if (apiKey !== ApiKey.Produce) {
           const transform =
-            apiKey === ApiKey.Metadata ? (f: Buffer) => rewriteMetadata(f, version, this.port) : undefined;
+            apiKey === ApiKey.Metadata
+              ? (f: Buffer) => rewriteMetadata(f, version, this.port, this.onMetadata)
+              : undefined;
           push({ frame: null, fromBroker: true, isProduce: false, transform });
           upstream.write(frame);
           return true;
