@@ -424,8 +424,11 @@ export class Sender {
     if (this.idempotence?.identity === null && this.identityRetryAtMs > nowMs) {
       atMs = Math.min(atMs, this.identityRetryAtMs);
     }
-    if (atMs === Number.POSITIVE_INFINITY || (this.timer !== null && this.timerAtMs <= atMs)) return;
+    if (this.timer !== null && this.timerAtMs <= atMs && atMs !== Number.POSITIVE_INFINITY) return;
     if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    // Nothing to wait for: no timer left to keep an idle producer's process alive.
+    if (atMs === Number.POSITIVE_INFINITY) return;
     this.timerAtMs = atMs;
     this.timer = setTimeout(
       () => {

@@ -56,6 +56,8 @@ const FORWARD: ProduceAction = { kind: 'forward' };
 interface Slot {
   /** Filled when the broker answered (or at once for the proxy's own answer). */
   frame: Buffer | null;
+  /** performance.now() from which it may be passed on (answerDelayMs after it was filled). */
+  readyAtMs: number;
   fromBroker: boolean;
   transform?: (frame: Buffer) => Buffer | null;
   isProduce: boolean;
@@ -156,6 +158,8 @@ export class KafkaProxy {
   };
   /** Decides per Produce request; set or replace it at any time (default: forward). */
   onProduce: (context: ProduceContext) => ProduceAction = () => FORWARD;
+  /** Holds every answer this long before passing it on (in order), so requests pile up in flight. */
+  answerDelayMs = 0;
   /** Edits a Metadata answer after its brokers were pointed at this proxy (e.g. to fake a leader change). */
   onMetadata: (data: MetadataResponse.MetadataResponseData) => void = () => {};
   private readonly sockets = new Set<Socket>();
@@ -211,8 +215,22 @@ export class KafkaProxy {
       });
     }
     const slots: Slot[] = [];
+    let flushTimer: NodeJS.Timeout | null = null;
     const flush = () => {
-      while (slots.length > 0 && slots[0]!.frame !== null) client.write(slots.shift()!.frame!);
+      const nowMs = performance.now();
+      while (slots.length > 0 && slots[0]!.frame !== null && slots[0]!.readyAtMs <= nowMs) {
+        client.write(slots.shift()!.frame!);
+      }
+      const head = slots[0];
+      if (head?.frame != null && flushTimer === null && !closed) {
+        flushTimer = setTimeout(
+          () => {
+            flushTimer = null;
+            flush();
+          },
+          Math.max(1, Math.ceil(head.readyAtMs - nowMs)),
+        );
+      }
     };
     const push = (slot: Slot) => {
       slots.push(slot);
@@ -233,7 +251,7 @@ export class KafkaProxy {
             apiKey === ApiKey.Metadata
               ? (f: Buffer) => rewriteMetadata(f, version, this.port, this.onMetadata)
               : undefined;
-          push({ frame: null, fromBroker: true, isProduce: false, transform });
+          push({ frame: null, readyAtMs: 0, fromBroker: true, isProduce: false, transform });
           upstream.write(frame);
           return true;
         }
@@ -252,6 +270,7 @@ export class KafkaProxy {
             if (answered) {
               push({
                 frame: produceErrorResponse(correlationId, version, request, action.errorCode),
+                readyAtMs: performance.now() + this.answerDelayMs,
                 fromBroker: false,
                 isProduce: true,
               });
@@ -262,6 +281,7 @@ export class KafkaProxy {
             if (answered) {
               push({
                 frame: null,
+                readyAtMs: 0,
                 fromBroker: true,
                 isProduce: true,
                 transform: () => {
@@ -276,6 +296,7 @@ export class KafkaProxy {
             if (answered) {
               push({
                 frame: null,
+                readyAtMs: 0,
                 fromBroker: true,
                 isProduce: true,
                 transform: (f) => {
@@ -286,7 +307,7 @@ export class KafkaProxy {
             }
             break;
           default:
-            if (answered) push({ frame: null, fromBroker: true, isProduce: true });
+            if (answered) push({ frame: null, readyAtMs: 0, fromBroker: true, isProduce: true });
         }
         upstream.write(frame);
         return true;
@@ -304,6 +325,7 @@ export class KafkaProxy {
         const out = slot.transform === undefined ? frame : slot.transform(frame);
         if (out === null) return false;
         slot.frame = out;
+        slot.readyAtMs = performance.now() + this.answerDelayMs;
         flush();
         return true;
       }),
