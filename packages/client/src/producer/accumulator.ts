@@ -25,8 +25,10 @@ export interface Drained {
  * Groups records into per-partition batches (RecordAccumulator in Kafka) and
  * hands out those ready to send: full, lingered long enough, behind another
  * batch, flushed, or due for a retry. Only a partition's first waiting batch
- * may leave, and a retried one only when it is the oldest unfinished batch of
- * its partition, so a partition's batches reach the broker in order.
+ * may leave, a retried one only when it is the oldest unfinished batch of its
+ * partition, and a new one only when none is being retried, so a partition's
+ * batches reach the broker in order and a retry stays within the broker's
+ * deduplication window.
  */
 export class Accumulator {
   readonly queues = new Map<string, PartitionQueue>();
@@ -80,6 +82,9 @@ export class Accumulator {
         first.sizeBytes >= ctx.batchSize ||
         ctx.nowMs - first.createdAtMs >= ctx.lingerMs;
       if (!ready) continue;
+      // A new batch waits while an older one is retried: the broker dedups a retry only against the
+      // last 5 batches it stored, so nothing more may land behind the retried one until it settles.
+      if (!retry && queue.unfinished.some((b) => b.inRetry)) continue;
       if (ctx.leaderOf(queue) < 0) {
         out.unknownLeaderTopics.add(queue.topic);
         continue;
@@ -98,6 +103,7 @@ export class Accumulator {
 
   /** Puts a failed batch back among the waiting ones, before everything newer. */
   requeue(queue: PartitionQueue, batch: ProducerBatch): void {
+    batch.inRetry = true;
     insertInOrder(queue.batches, batch);
   }
 

@@ -52,6 +52,8 @@ export class ProducerBatch {
   inFlight = false;
   /** An attempt ended without an answer (connection lost, request timed out): the broker may hold it. */
   fateUnknown = false;
+  /** Put back for a retry at least once (Java's inRetry): until it settles, newer batches of its partition wait. */
+  inRetry = false;
   /** When the batch may be retried next (performance.now() ms). */
   retryAtMs = 0;
   lastError: Error | null = null;
@@ -102,6 +104,7 @@ export class ProducerBatch {
         part.append(this.records[r]!, sizeOf(this.records[r]!), this.waiters[r]!);
       }
       part.attempts = this.attempts;
+      part.inRetry = true;
       part.fateUnknown = this.fateUnknown;
       part.lastError = this.lastError;
       out.push(part);

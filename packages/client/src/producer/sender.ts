@@ -278,6 +278,10 @@ export class Sender {
       if (isLeaderGoneError(code)) this.cluster.metadata.invalidateLeader(batch.topic, batch.partition);
       this.refreshTopic(batch.topic);
     }
+    // These two come after the leader appended the batch (replication fell short): as unsure as a lost answer.
+    if (code === ErrorCode.REQUEST_TIMED_OUT || code === ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND) {
+      batch.fateUnknown = true;
+    }
     if (code === ErrorCode.MESSAGE_TOO_LARGE && batch.recordCount > 1 && !batch.isDone) {
       this.split(batch);
       return;

@@ -4,7 +4,7 @@
 // the tests see batch boundaries and on-disk compression framing.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BATCH_HEADER_SIZE, readBatchHeader, splitBatches } from '@fluxo/protocol';
+import { BATCH_HEADER_SIZE, compressionOf, readBatchHeader, splitBatches } from '@fluxo/protocol';
 
 export interface StoredBatch {
   baseOffset: bigint;
@@ -13,6 +13,8 @@ export interface StoredBatch {
   producerId: bigint;
   producerEpoch: number;
   baseSequence: number;
+  /** Compression codec id from the attributes (0 none … 4 zstd). */
+  compression: number;
   /** The records section (compressed as sent). */
   payload: Buffer;
 }
@@ -32,6 +34,7 @@ export function storedBatches(dataDir: string, topic: string, partition: number)
         producerId: header.producerId,
         producerEpoch: header.producerEpoch,
         baseSequence: header.baseSequence,
+        compression: compressionOf(header.attributes),
         payload: slice.bytes.subarray(BATCH_HEADER_SIZE),
       };
     }),

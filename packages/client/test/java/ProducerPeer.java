@@ -1,9 +1,9 @@
 // The Apache Kafka Java client (kafka-clients 4.0) as a peer for @fluxo/client's producer tests.
 // Run: java -cp 'tools/java-peer/target/lib/*' packages/client/test/java/ProducerPeer.java <command> ...
-//   dump <bootstrap> <topic>                      every record of every partition, bytes as hex
+//   dump <bootstrap> <topic>...                   every record of every partition of each topic, bytes as hex
 //   serialize <type>:<value>...                   what Java's serializers make of each value; types string
 //                                                 (value: its UTF-8 as hex), short, integer, long, double, bytes (hex)
-//   produce-keys <bootstrap> <topic> <key>...     one record per key, default partitioner: where each went
+//   produce-keys <bootstrap> <topic> <keyHex>...  one record per key (its UTF-8 as hex), default partitioner: where each went
 //   produce-round-robin <bootstrap> <topic> <n>   n keyless records with RoundRobinPartitioner: partitions in send order
 //   produce <bootstrap> <topic> <count> <codec>   count records key-i/value-i, acks=all
 // Prints one JSON line on stdout and exits 0, or prints the error and exits 1.
@@ -38,7 +38,7 @@ public class ProducerPeer {
   public static void main(String[] args) throws Exception {
     try {
       switch (args[0]) {
-        case "dump" -> dump(args[1], args[2]);
+        case "dump" -> dump(args[1], List.of(args).subList(2, args.length));
         case "serialize" -> serialize(List.of(args).subList(1, args.length));
         case "produce-keys" -> produceKeys(args[1], args[2], List.of(args).subList(3, args.length));
         case "produce-round-robin" -> produceRoundRobin(args[1], args[2], Integer.parseInt(args[3]));
@@ -59,14 +59,16 @@ public class ProducerPeer {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  static void dump(String bootstrap, String topic) {
+  static void dump(String bootstrap, List<String> topics) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("enable.auto.commit", "false");
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = new ArrayList<>();
-      for (PartitionInfo info : consumer.partitionsFor(topic)) parts.add(new TopicPartition(topic, info.partition()));
+      for (String topic : topics) {
+        for (PartitionInfo info : consumer.partitionsFor(topic)) parts.add(new TopicPartition(topic, info.partition()));
+      }
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
@@ -75,7 +77,8 @@ public class ProducerPeer {
       long deadline = System.currentTimeMillis() + 60_000;
       while (System.currentTimeMillis() < deadline && parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          out.append(sep).append("{\"p\":").append(r.partition()).append(",\"o\":").append(r.offset());
+          out.append(sep).append("{\"t\":").append(quote(r.topic())).append(",\"p\":").append(r.partition());
+          out.append(",\"o\":").append(r.offset());
           out.append(",\"ts\":").append(r.timestamp()).append(",\"k\":").append(hex(r.key()));
           out.append(",\"v\":").append(hex(r.value())).append(",\"h\":[");
           String hsep = "";
@@ -121,18 +124,19 @@ public class ProducerPeer {
     return p;
   }
 
-  static void produceKeys(String bootstrap, String topic, List<String> keys) throws Exception {
-    StringBuilder out = new StringBuilder("{\"partitions\":{");
+  static void produceKeys(String bootstrap, String topic, List<String> keysHex) throws Exception {
+    StringBuilder out = new StringBuilder("{\"partitions\":[");
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(producerProps(bootstrap), new StringSerializer(), new StringSerializer())) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
-      for (String key : keys) sent.add(producer.send(new ProducerRecord<>(topic, key, "java")));
-      producer.flush();
-      for (int i = 0; i < keys.size(); i++) {
-        out.append(i == 0 ? "" : ",").append(quote(keys.get(i))).append(":").append(sent.get(i).get().partition());
+      for (String keyHex : keysHex) {
+        String key = new String(HEX.parseHex(keyHex), StandardCharsets.UTF_8);
+        sent.add(producer.send(new ProducerRecord<>(topic, key, "java")));
       }
+      producer.flush();
+      for (int i = 0; i < sent.size(); i++) out.append(i == 0 ? "" : ",").append(sent.get(i).get().partition());
     }
-    System.out.println(out.append("}}"));
+    System.out.println(out.append("]}"));
   }
 
   static void produceRoundRobin(String bootstrap, String topic, int n) throws Exception {

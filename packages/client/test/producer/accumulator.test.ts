@@ -95,6 +95,24 @@ describe('Accumulator', () => {
     assert.deepEqual(q.unfinished, [b, c]);
   });
 
+  it('holds new batches while an older one is being retried, until it settles', () => {
+    const acc = new Accumulator();
+    const q = acc.queueOf('t', 0);
+    const [a, b] = fill(acc, [90, 90, 90]);
+    assert.deepEqual(send(acc), [a]);
+    assert.deepEqual(send(acc), [b]);
+    // a was stored but answered with a retriable error; b succeeded.
+    answered(acc, a!);
+    acc.requeue(q, a!);
+    answered(acc, b!);
+    acc.finish(q, b!);
+    assert.deepEqual(send(acc), [a], 'the retry goes');
+    assert.deepEqual(send(acc), [], 'the third batch waits while a is in retry');
+    answered(acc, a!);
+    acc.finish(q, a!);
+    assert.equal(send(acc).length, 1, 'then it goes');
+  });
+
   it('holds a partition whose leader is unknown and reports its topic', () => {
     const acc = new Accumulator();
     fill(acc, [10]);
