@@ -6,6 +6,7 @@
 //   produce-keys <bootstrap> <topic> <keyHex>...  one record per key (its UTF-8 as hex), default partitioner: where each went
 //   produce-round-robin <bootstrap> <topic> <n>   n keyless records with RoundRobinPartitioner: partitions in send order
 //   produce <bootstrap> <topic> <count> <codec>   count records key-i/value-i, acks=all
+//   config <k=v;k=v>...                           for each settings set: does KafkaProducer accept it, idempotent or not
 // Prints one JSON line on stdout and exits 0, or prints the error and exits 1.
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,6 +44,7 @@ public class ProducerPeer {
         case "produce-keys" -> produceKeys(args[1], args[2], List.of(args).subList(3, args.length));
         case "produce-round-robin" -> produceRoundRobin(args[1], args[2], Integer.parseInt(args[3]));
         case "produce" -> produce(args[1], args[2], Integer.parseInt(args[3]), args[4]);
+        case "config" -> config(List.of(args).subList(1, args.length));
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
       }
     } catch (Exception e) {
@@ -151,6 +153,38 @@ public class ProducerPeer {
       }
     }
     System.out.println(out.append("]}"));
+  }
+
+  static void config(List<String> cases) {
+    StringBuilder out = new StringBuilder("{\"verdicts\":[");
+    String sep = "";
+    for (String c : cases) {
+      Properties p = new Properties();
+      p.put("bootstrap.servers", "127.0.0.1:9");
+      for (String kv : c.split(";")) {
+        if (kv.isEmpty()) continue;
+        int eq = kv.indexOf('=');
+        p.put(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+      out.append(sep);
+      sep = ",";
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        out.append("{\"ok\":true,\"idempotence\":").append(idempotentInUse(producer)).append("}");
+      } catch (Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null) root = root.getCause();
+        out.append("{\"ok\":false,\"error\":").append(quote(root.getClass().getSimpleName())).append(",\"message\":").append(quote(String.valueOf(root.getMessage()))).append("}");
+      }
+    }
+    System.out.println(out.append("]}"));
+  }
+
+  /** Whether the producer really runs idempotent: it has a transaction manager then (no public accessor). */
+  static boolean idempotentInUse(KafkaProducer<?, ?> producer) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = KafkaProducer.class.getDeclaredField("transactionManager");
+    f.setAccessible(true);
+    return f.get(producer) != null;
   }
 
   static void produce(String bootstrap, String topic, int count, String codec) throws Exception {
