@@ -1,16 +1,18 @@
 #!/usr/bin/env node
-// Producer and consumer throughput of Fluxo's client against kafkajs and
-// @platformatic/kafka on one Fluxo broker (started here as a child process), in one run.
+// Producer and consumer throughput of Fluxo's client against kafkajs,
+// @platformatic/kafka and librdkafka on one Fluxo broker (started here as a child process), in one run.
 //
-//   node bench/client.mjs [--quick]
+//   node bench/client.mjs [--quick] [--records N]
 //
 // Needs `npm run build` (packages/cli and packages/client). Writes bench/out/client.md (copy the table into bench/RESULTS.md).
 // Each case runs RUNS times on a fresh topic; the table shows the median.
+// librdkafka produces through bench/rdkafka-perf.c (compiled here: Debian librdkafka-dev and a C compiler),
+// or, when that cannot be built, through python3's confluent_kafka (Debian python3-confluent-kafka).
 // Consumers: every client reads the same filled topic from the beginning; the
 // "group" rows join a fresh consumer group (one member, timed from subscribe to
 // the last record, so the join is included), kcat (librdkafka) reads by assignment.
-import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +24,8 @@ import { Admin, Consumer, Producer } from '@fluxo/client';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const quick = process.argv.includes('--quick');
-const RECORDS = quick ? 50_000 : 200_000;
+const recordsArg = process.argv.indexOf('--records');
+const RECORDS = recordsArg > 0 ? Number(process.argv[recordsArg + 1]) : quick ? 50_000 : 200_000;
 const VALUE_BYTES = 100;
 const RUNS = quick ? 1 : 3;
 const WINDOW = 10_000; // records outstanding per client at a time
@@ -75,7 +78,48 @@ async function startBroker() {
 }
 
 const value = Buffer.alloc(VALUE_BYTES, 'x');
-const key = (i) => `key-${i % 1000}`;
+const KEYS = 1000;
+const perf = join(here, 'out', 'rdkafka-perf');
+
+/** Builds bench/out/rdkafka-perf when missing or older than its source; false when it cannot be built. */
+function buildPerfTool() {
+  const source = join(here, 'rdkafka-perf.c');
+  if (existsSync(perf) && statSync(perf).mtimeMs >= statSync(source).mtimeMs) return true;
+  mkdirSync(join(here, 'out'), { recursive: true });
+  try {
+    execFileSync('cc', ['-O2', '-o', perf, source, '-lrdkafka', '-lpthread'], { stdio: 'pipe' });
+    return true;
+  } catch (err) {
+    process.stderr.write(
+      `rdkafka-perf not built (${String(err.stderr ?? err).split('\n')[0]}); librdkafka via python3\n`,
+    );
+    return false;
+  }
+}
+
+/** The same workload through python3's confluent_kafka (librdkafka underneath), timed inside Python. */
+const pythonProducer = (bootstrap, topic) => `
+import json, time
+from confluent_kafka import Producer
+p = Producer({'bootstrap.servers': '${bootstrap}', 'acks': 'all', 'linger.ms': 5, 'batch.size': 65536,
+              'enable.idempotence': True, 'partitioner': 'murmur2_random', 'queue.buffering.max.kbytes': 1048576})
+value = b'x' * ${VALUE_BYTES}
+failed = [0]
+def on_delivery(err, msg):
+    if err is not None: failed[0] += 1
+t0 = time.monotonic()
+for i in range(${RECORDS}):
+    while True:
+        try:
+            p.produce('${topic}', key=('key-%d' % (i % ${KEYS})).encode(), value=value, on_delivery=on_delivery)
+            break
+        except BufferError:
+            p.poll(0.01)
+    if i % 1000 == 0: p.poll(0)
+left = p.flush(120)
+print(json.dumps({'seconds': time.monotonic() - t0, 'left': left, 'failed': failed[0]}))
+`;
+const key = (i) => `key-${i % KEYS}`;
 
 const PRODUCERS = {
   fluxo: async (bootstrap, topic) => {
@@ -113,6 +157,22 @@ const PRODUCERS = {
     const ms = performance.now() - t0;
     await producer.disconnect();
     return ms;
+  },
+  // Keyed like the others (murmur2 as the Java client), acks=all, idempotent (its default is off), linger.ms=5,
+  // batch.size=65536: the settings the Fluxo producer runs with here.
+  librdkafka: async (bootstrap, topic) => {
+    if (buildPerfTool()) {
+      const args = ['produce', '-b', bootstrap, '-t', topic, '-n', String(RECORDS), '-s', String(VALUE_BYTES)];
+      args.push('-a', 'all', '-l', '5', '-k', String(KEYS), '-i', '-B', '65536');
+      const { stdout } = await run(perf, args, { maxBuffer: 1 << 20 });
+      const result = JSON.parse(stdout.trim().split('\n').at(-1));
+      if (result.records !== RECORDS || result.failed !== 0) throw new Error(`rdkafka-perf: ${stdout}`);
+      return result.seconds * 1000;
+    }
+    const { stdout } = await run('/usr/bin/python3', ['-c', pythonProducer(bootstrap, topic)], { maxBuffer: 1 << 20 });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1));
+    if (result.left !== 0 || result.failed !== 0) throw new Error(`confluent_kafka: ${stdout}`);
+    return result.seconds * 1000;
   },
   platformatic: async (bootstrap, topic) => {
     const producer = new PlatformaticProducer({ clientId: 'bench', bootstrapBrokers: [bootstrap] });
@@ -242,11 +302,11 @@ async function main() {
   }
   const mb = (RECORDS * VALUE_BYTES) / 1e6;
   const lines = [
-    '# Client throughput (Fluxo client vs kafkajs vs @platformatic/kafka)',
+    '# Client throughput (Fluxo client vs kafkajs vs @platformatic/kafka vs librdkafka)',
     '',
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. Command: \`node bench/client.mjs${quick ? ' --quick' : ''}\`, ${new Date().toISOString()}.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. Command: \`node bench/client.mjs${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}\`, ${new Date().toISOString()}.`,
     `One single-node Fluxo broker (child process, same machine), topic of ${partitions} partitions, ${RECORDS.toLocaleString('en')} records of ${VALUE_BYTES} B value + ~8 B key, acks=all, no compression; median of ${RUNS} run(s).`,
-    `Producers keep ${WINDOW.toLocaleString('en')} records outstanding; kafkajs and @platformatic/kafka get them as send() calls of ${CHUNK} records, Fluxo as one send() per record (batched by linger.ms=5, batch.size=65536).`,
+    `Producers keep ${WINDOW.toLocaleString('en')} records outstanding; kafkajs and @platformatic/kafka get them as send() calls of ${CHUNK} records, Fluxo as one send() per record (batched by linger.ms=5, batch.size=65536). librdkafka (${existsSync(perf) ? 'bench/rdkafka-perf.c' : "python3's confluent_kafka"}) gets one produce() per record, keyed with its murmur2 partitioner, idempotent, linger.ms=5, batch.size=65536, its own queue limit instead of the window.`,
     'Consumers read the filled topic from the beginning: "group" rows join a fresh one-member group (time includes the join; broker group.initial.rebalance.delay.ms=0), fluxo (assign) and kcat (librdkafka) read by assignment.',
     '',
     "Ratio: the median time over the Fluxo client's (produce: fluxo; consume: fluxo (group)); above 1 means slower than Fluxo's client.",

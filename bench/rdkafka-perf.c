@@ -3,6 +3,9 @@
  * client most Kafka users run, so the broker, not a JS client, is measured.
  *
  *   rdkafka-perf produce -b HOST:PORT -t TOPIC -n COUNT -s SIZE [-a ACKS] [-z CODEC] [-l LINGER_MS]
+ *                        [-k KEYS] [-i] [-B BATCH_BYTES]
+ *     -k: keyed records "key-<i % KEYS>" (murmur2 partitioner, as the Java client); -i: enable.idempotence;
+ *     -B: batch.size (default 1000000). Without them: keyless, not idempotent (the broker bench).
  *   rdkafka-perf consume -b HOST:PORT -t TOPIC -n COUNT
  *   rdkafka-perf latency -b HOST:PORT -t TOPIC -r RATE_PER_S -d SECONDS -s SIZE
  *   rdkafka-perf create  -b HOST:PORT -t TOPIC -p PARTITIONS
@@ -20,6 +23,8 @@
 
 static const char *brokers = "localhost:9092", *topic = "bench", *codec = "none", *acks = "1";
 static long partitions = 8, count = 1000000, size = 1024, rate = 10000, seconds = 10, linger_ms = 5;
+static long keys = 0, batch_bytes = 1000000;
+static int idempotent = 0;
 static volatile long delivered = 0, failed = 0;
 
 static double now_s(void) {
@@ -52,16 +57,18 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
 }
 
 static rd_kafka_t *make_producer(void) {
-  char err[512], linger[32];
+  char err[512], linger[32], batch[32];
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
   snprintf(linger, sizeof linger, "%ld", linger_ms);
+  snprintf(batch, sizeof batch, "%ld", batch_bytes);
   set(conf, "bootstrap.servers", brokers);
   set(conf, "acks", acks);
   set(conf, "compression.codec", codec);
   set(conf, "linger.ms", linger);
-  set(conf, "batch.size", "1000000");
+  set(conf, "batch.size", batch);
   set(conf, "queue.buffering.max.kbytes", "1048576");
-  set(conf, "enable.idempotence", "false");
+  set(conf, "enable.idempotence", idempotent ? "true" : "false");
+  if (keys > 0) set(conf, "partitioner", "murmur2_random");
   rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
   rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (!rk) die("producer", err);
@@ -92,23 +99,28 @@ static rd_kafka_queue_t *make_consumer(int64_t start_offset) {
   return q;
 }
 
-static void produce_to(rd_kafka_t *rk, const void *payload, size_t len) {
+static void produce_keyed(rd_kafka_t *rk, const void *payload, size_t len, const char *key, size_t key_len) {
   for (;;) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_VALUE((void *)payload, len),
-                                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t err =
+        rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY((void *)key, key_len),
+                          RD_KAFKA_V_VALUE((void *)payload, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) die("produce", rd_kafka_err2str(err));
     rd_kafka_poll(rk, 1);
   }
 }
 
+static void produce_to(rd_kafka_t *rk, const void *payload, size_t len) { produce_keyed(rk, payload, len, NULL, 0); }
+
 static int run_produce(void) {
   rd_kafka_t *rk = make_producer();
   char *payload = malloc(size);
   for (long i = 0; i < size; i++) payload[i] = (char)('a' + (i * 7 + i / 13) % 26);
+  char key[32];
   double start = now_s();
   for (long i = 0; i < count; i++) {
-    produce_to(rk, payload, size);
+    if (keys > 0) produce_keyed(rk, payload, size, key, (size_t)snprintf(key, sizeof key, "key-%ld", i % keys));
+    else produce_to(rk, payload, size);
     if ((i & 1023) == 0) rd_kafka_poll(rk, 0);
   }
   rd_kafka_flush(rk, 120000);
@@ -239,7 +251,7 @@ int main(int argc, char **argv) {
   const char *mode = argv[1];
   int opt;
   optind = 2;
-  while ((opt = getopt(argc, argv, "b:t:n:s:a:z:l:r:d:p:")) != -1) {
+  while ((opt = getopt(argc, argv, "b:t:n:s:a:z:l:r:d:p:k:iB:")) != -1) {
     switch (opt) {
       case 'b': brokers = optarg; break;
       case 't': topic = optarg; break;
@@ -251,6 +263,9 @@ int main(int argc, char **argv) {
       case 'r': rate = atol(optarg); break;
       case 'd': seconds = atol(optarg); break;
       case 'p': partitions = atol(optarg); break;
+      case 'k': keys = atol(optarg); break;
+      case 'i': idempotent = 1; break;
+      case 'B': batch_bytes = atol(optarg); break;
       default: die("usage", "unknown option");
     }
   }

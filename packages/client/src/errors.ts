@@ -49,6 +49,17 @@ export class DeliveryTimeoutError extends KafkaClientError {
   }
 }
 
+/**
+ * A key or value serializer failed (or returned something other than bytes):
+ * Kafka's SerializationException. Raised by send() before the record is
+ * queued; not retriable. `cause` is what the serializer threw.
+ */
+export class SerializationError extends KafkaClientError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SERIALIZATION_EXCEPTION', -1, false, message, options);
+  }
+}
+
 /** The client was closed while the operation was pending. */
 export class ClientClosedError extends KafkaClientError {
   constructor(what: string) {

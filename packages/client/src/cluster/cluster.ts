@@ -30,7 +30,8 @@ const COORDINATOR_NODE_BASE = 1 << 30;
 export class Cluster {
   readonly metadata = new MetadataCache();
   private readonly nodes = new Map<number, NodeState>();
-  private refreshing: Promise<void> | null = null;
+  /** Metadata refreshes in flight, by the topics they ask for, so concurrent callers can share one. */
+  private readonly refreshes = new Set<{ topics: ReadonlySet<string>; done: Promise<void> }>();
   private closed = false;
   private bootstrapIndex = 0;
   private readonly coordinatorAddresses = new Map<number, { host: string; port: number }>();
@@ -154,14 +155,20 @@ export class Cluster {
     this.metadata.update(response, performance.now());
   }
 
-  /** Refreshes the given topics once even when many callers ask at the same moment. */
+  /**
+   * Refreshes the given topics, sharing a refresh already in flight that asks
+   * for all of them (never one for other topics: its answer would not carry
+   * ours). Many callers asking at the same moment cost one request.
+   */
   refreshTopicsShared(topics: readonly string[]): Promise<void> {
-    if (this.refreshing === null) {
-      this.refreshing = this.refreshMetadata(topics).finally(() => {
-        this.refreshing = null;
-      });
+    for (const refresh of this.refreshes) {
+      if (topics.every((t) => refresh.topics.has(t))) return refresh.done;
     }
-    return this.refreshing;
+    const refresh = { topics: new Set(topics), done: this.refreshMetadata(topics) };
+    this.refreshes.add(refresh);
+    const forget = () => this.refreshes.delete(refresh);
+    refresh.done.then(forget, forget);
+    return refresh.done;
   }
 
   /**

@@ -38,6 +38,8 @@ export class MetadataCache {
   clusterId: string | null = null;
   controllerId = -1;
   updatedAtMs = 0;
+  /** When each topic was last in a Metadata answer (performance.now() ms): its age for metadata.max.age.ms. */
+  private readonly topicUpdatedAtMs = new Map<string, number>();
 
   update(response: MetadataResponse.MetadataResponseData, nowMs: number): void {
     this.brokers = new Map(response.brokers.map((b) => [b.nodeId, { ...b }]));
@@ -46,6 +48,7 @@ export class MetadataCache {
     this.updatedAtMs = nowMs;
     for (const topic of response.topics) {
       if (topic.name === null) continue;
+      this.topicUpdatedAtMs.set(topic.name, nowMs);
       const previous = this.topics.get(topic.name);
       const partitions = topic.partitions
         .map((p): PartitionInfo => {
@@ -74,6 +77,11 @@ export class MetadataCache {
         partitions,
       });
     }
+  }
+
+  /** performance.now() of the last answer that carried the topic; -Infinity if none did. */
+  topicUpdatedAt(topic: string): number {
+    return this.topicUpdatedAtMs.get(topic) ?? Number.NEGATIVE_INFINITY;
   }
 
   leaderOf(topic: string, partition: number): number {

@@ -1,30 +1,34 @@
 import { ProducerBatch } from './producer-batch.js';
+import { insertInOrder, newPartitionQueue, type PartitionQueue, removeFrom } from './partition-queue.js';
 
-/** The batches of one partition, oldest first; the last one may still be open for appends. */
-export interface PartitionQueue {
-  topic: string;
-  partition: number;
-  batches: ProducerBatch[];
-  /** Batches of this partition sent and not yet answered. */
-  inFlight: number;
-  /** Next sequence number (idempotence), per partition, wrapping at int32 like Kafka. */
-  nextSequence: number;
-  /** True while a failed batch waits to be resent: later batches hold back to keep order. */
-  retrying: boolean;
-}
+export type { PartitionQueue } from './partition-queue.js';
 
-export interface DrainLimits {
+export interface DrainContext {
   nowMs: number;
   lingerMs: number;
   batchSize: number;
   maxInFlightPerPartition: number;
   flushing: boolean;
+  /** The partition's leader, -1 when unknown (then its batches wait and the topic is reported). */
+  leaderOf(queue: PartitionQueue): number;
+  /** The idempotence gate for a batch about to leave (Java's shouldStopDrainBatchesForPartition, negated). */
+  mayDrain(queue: PartitionQueue, first: ProducerBatch): boolean;
+}
+
+export interface Drained {
+  batches: ProducerBatch[];
+  /** Topics with a ready batch but no known leader: their metadata needs a refresh. */
+  unknownLeaderTopics: Set<string>;
 }
 
 /**
  * Groups records into per-partition batches (RecordAccumulator in Kafka) and
  * hands out those ready to send: full, lingered long enough, behind another
- * batch, or flushed. One partition's batches leave strictly in order.
+ * batch, flushed, or due for a retry. Only a partition's first waiting batch
+ * may leave, a retried one only when it is the oldest unfinished batch of its
+ * partition, and a new one only when none is being retried, so a partition's
+ * batches reach the broker in order and a retry stays within the broker's
+ * deduplication window.
  */
 export class Accumulator {
   readonly queues = new Map<string, PartitionQueue>();
@@ -41,7 +45,7 @@ export class Accumulator {
     }
     let queue = list[partition];
     if (queue === undefined) {
-      queue = { topic, partition, batches: [], inFlight: 0, nextSequence: 0, retrying: false };
+      queue = newPartitionQueue(topic, partition);
       list[partition] = queue;
       this.queues.set(`${topic}\u0000${partition}`, queue);
     }
@@ -51,59 +55,95 @@ export class Accumulator {
   /**
    * The batch a record of `sizeBytes` goes into: the open one when it fits
    * (an empty batch takes any record), otherwise a new one. Returns whether a
-   * new batch was started (sticky partitioners move on then).
+   * new batch was started.
    */
   batchFor(queue: PartitionQueue, sizeBytes: number, batchSize: number, nowMs: number): [ProducerBatch, boolean] {
     const last = queue.batches[queue.batches.length - 1];
-    if (last !== undefined && last.encoded === null && last.attempts === 0) {
+    if (last !== undefined && isOpen(last)) {
       if (last.recordCount === 0 || last.sizeBytes + sizeBytes <= batchSize) return [last, false];
     }
-    const batch = new ProducerBatch(queue.topic, queue.partition, nowMs);
+    const batch = new ProducerBatch(queue.topic, queue.partition, nowMs, queue.nextOrder++);
     queue.batches.push(batch);
     return [batch, last !== undefined];
   }
 
-  /** The first batch of each partition that may go now, removed from its queue. */
-  drain(limits: DrainLimits): ProducerBatch[] {
-    const out: ProducerBatch[] = [];
+  /** The first waiting batch of each partition that may go now, removed from its queue. */
+  drain(ctx: DrainContext): Drained {
+    const out: Drained = { batches: [], unknownLeaderTopics: new Set() };
     for (const queue of this.queues.values()) {
       const first = queue.batches[0];
-      if (first === undefined || queue.inFlight >= limits.maxInFlightPerPartition) continue;
-      if (queue.retrying && (queue.inFlight > 0 || first.retryAtMs > limits.nowMs)) continue;
+      if (first === undefined || queue.inFlight >= ctx.maxInFlightPerPartition) continue;
+      const retry = first.attempts > 0 || first.hasSequence;
+      if (retry && (first.retryAtMs > ctx.nowMs || queue.unfinished[0] !== first)) continue;
       const ready =
-        first.attempts > 0 ||
-        limits.flushing ||
+        retry ||
+        ctx.flushing ||
         queue.batches.length > 1 ||
-        first.sizeBytes >= limits.batchSize ||
-        limits.nowMs - first.createdAtMs >= limits.lingerMs;
+        first.sizeBytes >= ctx.batchSize ||
+        ctx.nowMs - first.createdAtMs >= ctx.lingerMs;
       if (!ready) continue;
+      // A new batch waits while an older one is retried: the broker dedups a retry only against the
+      // last 5 batches it stored, so nothing more may land behind the retried one until it settles.
+      if (!retry && queue.unfinished.some((b) => b.inRetry)) continue;
+      if (ctx.leaderOf(queue) < 0) {
+        out.unknownLeaderTopics.add(queue.topic);
+        continue;
+      }
+      if (!ctx.mayDrain(queue, first)) continue;
       queue.batches.shift();
-      queue.retrying = false;
-      out.push(first);
+      out.batches.push(first);
     }
     return out;
   }
 
-  /** Puts a failed batch back at the head of its partition, to be resent before anything newer. */
-  requeue(queue: PartitionQueue, batch: ProducerBatch): void {
-    queue.batches.unshift(batch);
-    queue.retrying = true;
+  /** Counts a drained batch as unfinished until it settles (a retry already is). */
+  track(queue: PartitionQueue, batch: ProducerBatch): void {
+    if (!queue.unfinished.includes(batch)) insertInOrder(queue.unfinished, batch);
   }
 
-  /** Milliseconds until the earliest open batch lingers out (Infinity when none). */
-  nextLingerDeadlineMs(nowMs: number, lingerMs: number): number {
+  /** Puts a failed batch back among the waiting ones, before everything newer. */
+  requeue(queue: PartitionQueue, batch: ProducerBatch): void {
+    batch.inRetry = true;
+    insertInOrder(queue.batches, batch);
+  }
+
+  /** Replaces an unfinished batch by its parts (a split), in its place. */
+  replace(queue: PartitionQueue, batch: ProducerBatch, parts: readonly ProducerBatch[]): void {
+    removeFrom(queue.unfinished, batch);
+    removeFrom(queue.batches, batch);
+    for (const part of parts) {
+      insertInOrder(queue.unfinished, part);
+      insertInOrder(queue.batches, part);
+    }
+  }
+
+  /** A batch is settled (acknowledged, failed or expired): it no longer holds back its partition. */
+  finish(queue: PartitionQueue, batch: ProducerBatch): void {
+    removeFrom(queue.unfinished, batch);
+    removeFrom(queue.batches, batch);
+  }
+
+  /** Milliseconds until the earliest first batch lingers out or may be retried (Infinity when none). */
+  nextReadyInMs(nowMs: number, lingerMs: number): number {
     let earliest = Number.POSITIVE_INFINITY;
     for (const queue of this.queues.values()) {
       const first = queue.batches[0];
       if (first === undefined) continue;
-      const at = first.attempts > 0 ? first.retryAtMs : first.createdAtMs + lingerMs;
+      const at = first.attempts > 0 || first.hasSequence ? first.retryAtMs : first.createdAtMs + lingerMs;
       if (at < earliest) earliest = at;
     }
     return Math.max(0, earliest - nowMs);
   }
 
+  /** Nothing waits to be settled (an expired batch whose request is still out counts as settled). */
   get isEmpty(): boolean {
-    for (const queue of this.queues.values()) if (queue.batches.length > 0 || queue.inFlight > 0) return false;
+    for (const queue of this.queues.values()) {
+      if (queue.batches.length > 0 || queue.unfinished.some((b) => !b.isDone)) return false;
+    }
     return true;
   }
+}
+
+function isOpen(batch: ProducerBatch): boolean {
+  return batch.encoded === null && batch.attempts === 0 && !batch.hasSequence;
 }

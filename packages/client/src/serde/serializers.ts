@@ -12,6 +12,14 @@ export interface Deserializer<T> {
 
 export type Serde<T> = Serializer<T> & Deserializer<T>;
 
+/** Java's serializers take typed values; a JS caller can pass anything, so the number ones check first. */
+function integerIn(kind: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new TypeError(`${kind} serializer expects an integer in [${min}, ${max}], got ${String(v)}`);
+  }
+  return v;
+}
+
 function fixed(size: number, kind: string, data: Buffer): void {
   if (data.length !== size) throw new TypeError(`${kind} deserializer expects ${size} bytes, got ${data.length}`);
 }
@@ -19,7 +27,11 @@ function fixed(size: number, kind: string, data: Buffer): void {
 /** Kafka's serializers by name, byte-compatible with the Java ones (big-endian, UTF-8). */
 export const Serdes = {
   string: {
-    serialize: (v: string | null) => (v === null ? null : Buffer.from(v, 'utf8')),
+    serialize: (v: string | null) => {
+      if (v === null) return null;
+      if (typeof v !== 'string') throw new TypeError(`string serializer expects a string, got ${typeof v}`);
+      return Buffer.from(v, 'utf8');
+    },
     deserialize: (d: Buffer | null) => (d === null ? null : d.toString('utf8')),
   } satisfies Serde<string | null>,
   /** ShortSerializer: int16 big-endian. */
@@ -27,7 +39,7 @@ export const Serdes = {
     serialize: (v: number | null) => {
       if (v === null) return null;
       const b = Buffer.allocUnsafe(2);
-      b.writeInt16BE(v);
+      b.writeInt16BE(integerIn('short', v, -0x8000, 0x7fff));
       return b;
     },
     deserialize: (d: Buffer | null) => {
@@ -41,7 +53,7 @@ export const Serdes = {
     serialize: (v: number | null) => {
       if (v === null) return null;
       const b = Buffer.allocUnsafe(4);
-      b.writeInt32BE(v);
+      b.writeInt32BE(integerIn('integer', v, -0x80000000, 0x7fffffff));
       return b;
     },
     deserialize: (d: Buffer | null) => {
@@ -54,6 +66,7 @@ export const Serdes = {
   long: {
     serialize: (v: bigint | null) => {
       if (v === null) return null;
+      if (typeof v !== 'bigint') throw new TypeError(`long serializer expects a bigint, got ${typeof v}`);
       const b = Buffer.allocUnsafe(8);
       b.writeBigInt64BE(v);
       return b;
@@ -68,6 +81,7 @@ export const Serdes = {
   double: {
     serialize: (v: number | null) => {
       if (v === null) return null;
+      if (typeof v !== 'number') throw new TypeError(`double serializer expects a number, got ${typeof v}`);
       const b = Buffer.allocUnsafe(8);
       b.writeDoubleBE(v);
       return b;
@@ -80,8 +94,12 @@ export const Serdes = {
   } satisfies Serde<number | null>,
   /** ByteArraySerializer: bytes unchanged. */
   bytes: {
-    serialize: (v: Uint8Array | null) =>
-      v === null ? null : Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.length),
+    serialize: (v: Uint8Array | null) => {
+      if (v === null) return null;
+      if (!(v instanceof Uint8Array))
+        throw new TypeError(`bytes serializer expects a Buffer or Uint8Array, got ${typeof v}`);
+      return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.length);
+    },
     deserialize: (d: Buffer | null) => d,
   } satisfies Serde<Uint8Array | null>,
   /** JSON as UTF-8 text. */

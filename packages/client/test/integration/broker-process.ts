@@ -9,6 +9,10 @@ export const CLI_MAIN = fileURLToPath(new URL('../../../../cli/dist/src/main.js'
 
 const START_TIMEOUT_MS = 15_000;
 
+function withoutFluxoVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('FLUXO_')));
+}
+
 /**
  * A Fluxo broker in a child process (tests may not import the broker package):
  * a fresh temp log dir, port 0, and the bound port read from its start-up line.
@@ -46,7 +50,8 @@ export class BrokerProcess {
         listener,
         ...overrides.flatMap((o) => ['--override', o]),
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // The broker reads FLUXO_* variables as settings: a test's own (FLUXO_TEST_FILTER, seeds) must not reach it.
+      { stdio: ['ignore', 'pipe', 'pipe'], env: withoutFluxoVariables(process.env) },
     );
     let output = '';
     const port = await new Promise<number>((resolve, reject) => {

@@ -17,6 +17,21 @@ describe('configuration is validated at construction', () => {
     ['fractional batch', { bootstrapServers, batchSize: 1.5 }, /batchSize.*integer/],
     ['bad serializer', { bootstrapServers, keySerializer: 'uuid' }, /unknown serializer "uuid"/],
     ['delivery < request timeout', { bootstrapServers, deliveryTimeoutMs: 1000 }, /deliveryTimeoutMs/],
+    ['idempotence with retries 0', { bootstrapServers, retries: 0, enableIdempotence: true }, /retries.*non-zero/],
+    [
+      'more than 5 in flight with acks=1 (Kafka 4.0)',
+      { bootstrapServers, acks: 1, maxInFlightRequestsPerConnection: 6 },
+      /at most 5 to use the idempotent producer/,
+    ],
+    ['negative retries', { bootstrapServers, retries: -1 }, /retries.*outside/],
+    ['no requests in flight', { bootstrapServers, maxInFlightRequestsPerConnection: 0 }, /outside \[1, 1000\]/],
+    ['metadata.max.idle.ms below Kafka’s minimum', { bootstrapServers, metadataMaxIdleMs: 1000 }, /outside \[5000/],
+    ['a boolean given as text', { bootstrapServers, partitionerIgnoreKeys: 'yes' }, /expected true or false/],
+    [
+      'transactions (not supported yet)',
+      { bootstrapServers, transactionalId: 'tx' },
+      /"transactionalId": unknown setting/,
+    ],
   ];
   for (const [name, config, message] of cases) {
     it(`producer: ${name}`, () => {
@@ -32,9 +47,20 @@ describe('configuration is validated at construction', () => {
     });
   }
 
-  it('acks=1 without explicit idempotence turns idempotence off instead of failing', () => {
-    const p = new Producer({ bootstrapServers, acks: 1 });
-    assert.equal(p.config.enableIdempotence, false);
+  it('acks=1 or retries 0 without explicit idempotence turn idempotence off instead of failing', () => {
+    for (const extra of [{ acks: 1 as const }, { retries: 0 }, { acks: 0 as const }]) {
+      const p = new Producer({ bootstrapServers, ...extra });
+      assert.equal(p.config.enableIdempotence, false, JSON.stringify(extra));
+      void p.close();
+    }
+    const off = new Producer({ bootstrapServers, enableIdempotence: false, maxInFlightRequestsPerConnection: 6 });
+    assert.equal(off.config.maxInFlight, 6, 'more than 5 in flight is fine once idempotence is off');
+    void off.close();
+  });
+
+  it('deliveryTimeoutMs left at its default is raised to lingerMs + requestTimeoutMs, as Java does', () => {
+    const p = new Producer({ bootstrapServers, requestTimeoutMs: 200_000, lingerMs: 10 });
+    assert.equal(p.config.deliveryTimeoutMs, 200_010);
     void p.close();
   });
 
