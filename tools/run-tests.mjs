@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every compiled test (packages/*/dist/test/**/*.test.js, tools/*/dist/test/**) with node's built-in runner.
 // Node 20's --test takes no globs, so the files are listed here. Extra args are passed to node --test.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -25,6 +25,25 @@ if (files.length === 0) {
   console.error('no test files found: run npm run build first');
   process.exit(1);
 }
-const args = ['--test', '--test-reporter=spec', ...process.argv.slice(2), ...files];
-const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+// Bounds, so a hang fails the run instead of eating CI's time: any one test
+// fails after 4 minutes, and the whole run is stopped after 17.
+const TEST_TIMEOUT_MS = 4 * 60_000;
+const RUN_TIMEOUT_MS = 17 * 60_000;
+const args = [
+  '--test',
+  '--test-reporter=spec',
+  `--test-timeout=${TEST_TIMEOUT_MS}`,
+  ...process.argv.slice(2),
+  ...files,
+];
+// Its own process group, so a timeout also stops the test files' processes and the brokers they started.
+const child = spawn(process.execPath, args, { stdio: 'inherit', detached: true });
+const guard = setTimeout(() => {
+  console.error(`run-tests: stopped after ${RUN_TIMEOUT_MS / 60_000} minutes (a test file did not end)`);
+  process.kill(-child.pid, 'SIGKILL');
+}, RUN_TIMEOUT_MS);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.kill(-child.pid, signal));
+child.on('exit', (code) => {
+  clearTimeout(guard);
+  process.exit(code ?? 1);
+});

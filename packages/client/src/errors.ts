@@ -62,8 +62,8 @@ export class SerializationError extends KafkaClientError {
 
 /** The client was closed while the operation was pending. */
 export class ClientClosedError extends KafkaClientError {
-  constructor(what: string) {
-    super('ILLEGAL_STATE', -1, false, `${what} is closed`);
+  constructor(what: string, detail?: string) {
+    super('ILLEGAL_STATE', -1, false, detail ?? `${what} is closed`);
   }
 }
 

@@ -106,7 +106,8 @@ export const perfProduceCommand: Command = {
     } finally {
       offInterrupt();
       progress.stop();
-      await producer.close().catch(() => {});
+      // Interrupted or failed: what is still unacknowledged is not waited for (it fails, and is not counted).
+      await producer.close(interrupted || failure !== null ? { timeoutMs: 0 } : {}).catch(() => {});
     }
     if (failure !== null && !interrupted) throw failure;
     const report = buildReport(acked, acked * recordSize, performance.now() - startedMs, latency);

@@ -99,10 +99,30 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     }
   }
 
-  /** Flushes, then closes connections. Further sends are rejected. */
-  async close(): Promise<void> {
+  /**
+   * Flushes, then closes connections. Further sends are rejected. With
+   * `timeoutMs` (Java's close(Duration)) it waits at most that long: records
+   * not acknowledged by then fail with ILLEGAL_STATE instead of being waited for.
+   */
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.closed) return;
-    await this.flush();
+    if (options.timeoutMs === undefined) await this.flush();
+    else {
+      let timer: NodeJS.Timeout | undefined;
+      const flushed = await Promise.race([
+        this.flush().then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), Math.max(0, options.timeoutMs ?? 0));
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!flushed) {
+        const error = new ClientClosedError('producer', 'producer closed before these records were acknowledged');
+        for (const pending of this.backlog.splice(0)) pending.reject(error);
+        this.sender.failIncomplete(error);
+        this.checkIdle();
+      }
+    }
     this.closed = true;
     if (this.backlogTimer !== null) clearTimeout(this.backlogTimer);
     this.sender.close();

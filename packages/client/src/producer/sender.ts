@@ -40,6 +40,8 @@ export class Sender {
   private identityFailures = 0;
   private identityRetryAtMs = 0;
   private readonly refreshing = new Set<string>();
+  /** Per leader: settles once the last drained request was handed to its connection (keeps send order). */
+  private readonly lastWrite = new Map<number, Promise<void>>();
   private drainScheduled = false;
   private timer: NodeJS.Timeout | null = null;
   private timerAtMs = Number.POSITIVE_INFINITY;
@@ -238,12 +240,30 @@ export class Sender {
       else this.onResponse(live, response);
       this.wakeup();
     };
-    this.cluster
-      .connectionTo(leader)
-      .then((conn) => {
-        if (this.config.acks === 0) return conn.sendNoResponse(Apis.produce, request).then(() => settle(null, null));
-        return conn.request(Apis.produce, request).then((r) => settle(r, null));
-      })
+    // Requests reach a leader's connection in the order they were drained: while the
+    // connection is being opened, a later request must not overtake an earlier one, or
+    // the broker sees a partition's sequences out of order (one with no state for the
+    // producer yet would even take the later batch first, as KIP-360 lets it).
+    const previous = this.lastWrite.get(leader) ?? Promise.resolve();
+    const queued = previous
+      .then(() => this.cluster.connectionTo(leader))
+      .then((conn) => ({
+        answer:
+          this.config.acks === 0
+            ? conn.sendNoResponse(Apis.produce, request).then(() => null)
+            : conn.request(Apis.produce, request),
+      }));
+    const written = queued.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.lastWrite.set(leader, written);
+    void written.then(() => {
+      if (this.lastWrite.get(leader) === written) this.lastWrite.delete(leader);
+    });
+    queued
+      .then(({ answer }) => answer)
+      .then((r) => settle(r, null))
       .catch((err: Error) => settle(null, err));
   }
 
@@ -374,6 +394,12 @@ export class Sender {
 
   private failFatally(error: Error): void {
     if (this.fatalError === null) this.fatalError = error;
+    this.failIncomplete(error);
+    this.hooks.onFatal(error);
+  }
+
+  /** Fails every batch not yet acknowledged (a fatal error, or a close whose timeout passed). */
+  failIncomplete(error: Error): void {
     for (const queue of this.accumulator.queues.values()) {
       for (const batch of [...queue.batches, ...queue.unfinished]) {
         if (batch.isDone) continue;
@@ -383,7 +409,6 @@ export class Sender {
         } else this.fail(queue, batch, error);
       }
     }
-    this.hooks.onFatal(error);
   }
 
   private release(batch: ProducerBatch): void {

@@ -200,9 +200,14 @@ export class KafkaProxy {
     this.stats.connections++;
     const upstream = connect({ host: '127.0.0.1', port: this.upstreamPort });
     let closed = false;
+    let flushTimer: NodeJS.Timeout | null = null;
     const cut = () => {
       if (closed) return;
       closed = true;
+      // A held answer's timer must not outlive the connection: with a long
+      // answerDelayMs it would keep the test process alive that long.
+      if (flushTimer !== null) clearTimeout(flushTimer);
+      flushTimer = null;
       client.destroy();
       upstream.destroy();
     };
@@ -215,7 +220,6 @@ export class KafkaProxy {
       });
     }
     const slots: Slot[] = [];
-    let flushTimer: NodeJS.Timeout | null = null;
     const flush = () => {
       const nowMs = performance.now();
       while (slots.length > 0 && slots[0]!.frame !== null && slots[0]!.readyAtMs <= nowMs) {

@@ -3,8 +3,9 @@
 // that fails for good, or a retried batch with others in flight behind it,
 // must not lock the producer out of its partition (Java's KIP-360 behaviour).
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { ErrorCode } from '@fluxo/protocol';
+import { ApiKey, ErrorCode, MetadataResponse } from '@fluxo/protocol';
 import { Admin, Producer } from '../../src/index.js';
 import { BrokerProcess } from './broker-process.js';
 import { KafkaProxy } from './kafka-proxy.js';
@@ -33,6 +34,59 @@ describe('idempotent producer: sequences after failures (real broker)', { skip }
   after(async () => {
     await admin?.close();
     await broker?.stop();
+  });
+
+  it('requests drained while the connection to the leader is still opening reach the broker in order', async () => {
+    // Regression: they used to race for the new connection, so the broker could take a partition's
+    // second batch first (a producer without state there may start at any sequence, KIP-360) and
+    // then refuse the first as OUT_OF_ORDER_SEQUENCE_NUMBER until delivery.timeout.ms: lost records.
+    const topic = 'opening-connection';
+    await admin.createTopics([{ topic, numPartitions: 1 }]);
+    // Two proxies pose as nodes 1 and 2 of one broker: node 1 answers metadata and InitProducerId,
+    // node 2 leads the partition, so its connection is first opened by a Produce request.
+    const node1 = await KafkaProxy.start(broker.port);
+    const node2 = await KafkaProxy.start(broker.port);
+    const view = (data: MetadataResponse.MetadataResponseData) => {
+      data.brokers = [1, 2].map((nodeId) =>
+        MetadataResponse.createMetadataResponseBroker({
+          nodeId,
+          host: '127.0.0.1',
+          port: (nodeId === 1 ? node1 : node2).port,
+        }),
+      );
+      for (const tp of data.topics) for (const p of tp.partitions) p.leaderId = 2;
+    };
+    node1.onMetadata = view;
+    node2.onMetadata = view;
+    // Node 2 holds every answer back, ApiVersions on the new connection included.
+    node2.answerDelayMs = 150;
+    const producer = new Producer<string, string>({
+      bootstrapServers: node1.bootstrap,
+      keySerializer: 'string',
+      valueSerializer: 'string',
+      lingerMs: 0,
+      requestTimeoutMs: 3000,
+      deliveryTimeoutMs: 5000,
+    });
+    try {
+      const first = Array.from({ length: 20 }, (_, i) => producer.send({ topic, ...record(i) }));
+      const deadline = performance.now() + 10_000;
+      while (node2.stats.connections === 0 && performance.now() < deadline) await sleep(1);
+      assert.equal(node2.stats.connections, 1, 'the first batch opened a connection to the leader');
+      await sleep(30);
+      // Drained while that connection waits for its ApiVersions answer.
+      const second = Array.from({ length: 20 }, (_, i) => producer.send({ topic, ...record(20 + i) }));
+      const acks = await Promise.all([...first, ...second]);
+      assert.deepEqual(
+        acks.map((m) => m.offset),
+        Array.from({ length: 40 }, (_, i) => BigInt(i)),
+      );
+      assert.equal(node2.stats.requests.get(ApiKey.Produce), 2, 'two requests, no retry');
+    } finally {
+      await producer.close();
+      await node1.close();
+      await node2.close();
+    }
   });
 
   it('a record over max.message.bytes fails, and the partition keeps working, with batches in flight behind it (repro A)', async (t) => {
