@@ -75,7 +75,11 @@ export class Sender {
 
   /** Arms the timer for the next linger, backoff or expiry deadline (after an append that did not wake us). */
   schedule(): void {
-    this.armTimer(performance.now());
+    const nowMs = performance.now();
+    // Already lingered long enough (the append itself was slow): drain now. armTimer treats
+    // "ready now" as "blocked, something else will wake us", which nothing would here.
+    if (this.accumulator.nextReadyInMs(nowMs, this.config.lingerMs) === 0) this.wakeup();
+    else this.armTimer(nowMs);
   }
 
   close(): void {

@@ -141,4 +141,31 @@ describe('in-flight limit and delivery timeout (real broker)', { skip }, () => {
       await proxy.close();
     }
   });
+
+  it('an append slower than linger.ms still sends its batch at once (not after delivery.timeout.ms)', async () => {
+    // Regression: a batch already past linger.ms when it was appended to got no timer, so it
+    // waited for the delivery-timeout timer (CLI produce hangs under load).
+    const producer = new Producer<null, string>({
+      bootstrapServers: broker.bootstrap,
+      valueSerializer: 'string',
+      lingerMs: 5,
+      deliveryTimeoutMs: 60_000,
+      partitioner: {
+        partition: () => {
+          const until = performance.now() + 20; // a slow partitioner: 20 ms between batch creation and the append
+          while (performance.now() < until) {}
+          return 0;
+        },
+      },
+    });
+    try {
+      const started = performance.now();
+      const acks = await Promise.all([0, 1, 2].map((i) => producer.send({ topic: 'in-flight', value: `slow-${i}` })));
+      const elapsed = performance.now() - started;
+      assert.equal(acks.length, 3);
+      assert.ok(elapsed < 10_000, `acknowledged after ${Math.round(elapsed)} ms`);
+    } finally {
+      await producer.close({ timeoutMs: 1000 });
+    }
+  });
 });
