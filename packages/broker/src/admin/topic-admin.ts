@@ -91,6 +91,7 @@ export async function deleteTopic(broker: BrokerServices, topic: TopicInfo): Pro
   }
   registryOf(broker).remove(topic.name);
   for (let p = 0; p < topic.partitions; p++) await broker.logs.deletePartition(topic.name, p);
+  broker.groups.deleteOffsetsOfTopic(topic.name);
   return OK;
 }
 

@@ -25,7 +25,13 @@ import type { GroupCoordinatorSettings } from '../config/broker-config.js';
 import type { Logger } from '../log/logger.js';
 import type { DynamicBrokerConfigs } from '../metadata/dynamic-broker-configs.js';
 import type { TopicRegistry } from '../metadata/topic-registry.js';
-import { appendRecords, type KeyValue, replayPartition } from './consumer-offsets-log.js';
+import {
+  appendRecords,
+  commitErrorFor,
+  groupWriteErrorFor,
+  type KeyValue,
+  replayPartition,
+} from './consumer-offsets-log.js';
 import { OFFSETS_TOPIC, type OffsetsTopicDeps, offsetsPartitionLog, offsetsTopic } from './offsets-topic.js';
 
 export interface GroupServiceDeps {
@@ -59,7 +65,7 @@ export class GroupService {
       deps.clock,
       {
         newMemberId: (clientId) => `${clientId}-${randomUUID()}`,
-        onGroupChanged: (group) => this.persistGroup(group),
+        persistGroup: (group) => this.persistGroup(group),
       },
       {
         minSessionTimeoutMs: deps.settings.minSessionTimeoutMs,
@@ -95,7 +101,14 @@ export class GroupService {
     }
     for (const [groupId, value] of groups) {
       if (value === null) this.coordinator.forget(groupId);
-      else this.coordinator.restore(groupFromMetadata(groupId, value));
+      else {
+        try {
+          this.coordinator.restore(groupFromMetadata(groupId, value));
+        } catch (err) {
+          // A record that decodes but makes no sense as a group: the group starts over, the broker starts.
+          this.deps.logger.warn('skipping unusable group metadata', { group: groupId, error: String(err) });
+        }
+      }
     }
     // Offsets committed without membership belong to an Empty group of their own.
     for (const groupId of this.offsets.groups()) this.coordinator.ensureGroup(groupId);
@@ -120,19 +133,20 @@ export class GroupService {
     this.tickTimer.unref();
   }
 
+  /** Appends a group's records to its `__consumer_offsets` partition; returns the log's error code. */
   private write(groupId: string, records: KeyValue[]): number {
-    if (this.closed) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (this.closed) return ErrorCode.NOT_COORDINATOR;
     return appendRecords(offsetsPartitionLog(this.topicDeps, groupId), records, this.deps.clock.nowMs());
   }
 
-  private persistGroup(group: Group): void {
+  /** The coordinator's persistGroup hook: the error to give members when the record is not in the log. */
+  private persistGroup(group: Group): number {
     const key = groupMetadataKey(group.groupId);
     const value = group.is(GroupState.Dead) ? null : groupMetadataValue(groupMetadataOf(group));
     const error = this.write(group.groupId, [{ key, value }]);
-    if (error !== ErrorCode.NONE) {
-      // The group keeps working from memory; after a restart it comes back as last written.
-      this.deps.logger.warn('could not write group metadata', { group: group.groupId, errorCode: error });
-    }
+    if (error === ErrorCode.NONE) return ErrorCode.NONE;
+    this.deps.logger.warn('could not write group metadata', { group: group.groupId, errorCode: error });
+    return groupWriteErrorFor(error);
   }
 
   /** OffsetCommit after validation: one write for all partitions, then the offsets become visible. */
@@ -148,7 +162,7 @@ export class GroupService {
       }),
     }));
     const error = this.write(groupId, records);
-    if (error !== ErrorCode.NONE) return error;
+    if (error !== ErrorCode.NONE) return commitErrorFor(error);
     for (const o of offsets) {
       this.offsets.commit(groupId, o.topic, o.partition, {
         offset: o.offset,
@@ -167,9 +181,29 @@ export class GroupService {
       groupId,
       present.map((p) => ({ key: offsetCommitKey(groupId, p.topic, p.partition), value: null })),
     );
-    if (error !== ErrorCode.NONE) return error;
+    if (error !== ErrorCode.NONE) return commitErrorFor(error);
     for (const p of present) this.offsets.delete(groupId, p.topic, p.partition);
     return ErrorCode.NONE;
+  }
+
+  /**
+   * DeleteTopics: the committed offsets of a deleted topic go from every group,
+   * with tombstones, so they do not come back after a restart or when a topic
+   * of that name is created again (Kafka's onPartitionsDeleted).
+   */
+  deleteOffsetsOfTopic(topic: string): void {
+    for (const groupId of this.offsets.groups()) {
+      const partitions = this.offsets.all(groupId).filter((o) => o.topic === topic);
+      if (partitions.length === 0) continue;
+      const error = this.deleteOffsets(groupId, partitions);
+      if (error !== ErrorCode.NONE) {
+        this.deps.logger.warn('could not delete offsets of a deleted topic', {
+          group: groupId,
+          topic,
+          errorCode: error,
+        });
+      }
+    }
   }
 
   /** DeleteGroups for one group: only an Empty group goes, with all its offsets. */

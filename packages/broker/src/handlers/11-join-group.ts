@@ -2,6 +2,8 @@
 // until the rebalance completes (all members joined, or the rebalance
 // timeout), so the handler returns a promise the coordinator resolves.
 // v4+: a member without an id gets MEMBER_ID_REQUIRED and an id (KIP-394).
+// v9+: a static leader rejoining a Stable group is told to skip the
+// assignment (KIP-814).
 import { ApiKey, type JoinGroupRequest, JoinGroupResponse } from '@fluxo/protocol';
 import type { JoinOutcome } from '@fluxo/coordinator';
 import type { BrokerServices } from '../services.js';
@@ -25,6 +27,7 @@ export const joinGroupHandler: ApiHandler = {
           clientId: ctx.clientId ?? '',
           clientHost: `/${ctx.remoteAddress}`,
           requireKnownMemberId: ctx.apiVersion >= 4,
+          supportsSkipAssignment: ctx.apiVersion >= 9,
         },
         (outcome) => resolve(joinResponse(outcome, ctx.apiVersion)),
       );

@@ -1,7 +1,10 @@
-// OffsetDelete (47), version 0: deletes committed offsets of a group. An
-// unknown group is GROUP_ID_NOT_FOUND; while a consumer group has members,
-// offsets of topics it subscribes to stay (GROUP_SUBSCRIBED_TO_TOPIC);
-// partitions of unknown topics are UNKNOWN_TOPIC_OR_PARTITION.
+// OffsetDelete (47), version 0: deletes committed offsets of a group, as
+// Kafka: the empty group id is INVALID_GROUP_ID and an unknown group
+// GROUP_ID_NOT_FOUND. An Empty group loses any offsets; while a consumer
+// group has members, offsets of topics it subscribes to stay
+// (GROUP_SUBSCRIBED_TO_TOPIC per partition); a group of another protocol type
+// with members is NON_EMPTY_GROUP. Partitions of unknown topics are
+// UNKNOWN_TOPIC_OR_PARTITION.
 import { ApiKey, ErrorCode, type OffsetDeleteRequest, OffsetDeleteResponse } from '@fluxo/protocol';
 import { GroupState, subscribedTopics } from '@fluxo/coordinator';
 import type { BrokerServices } from '../services.js';
@@ -12,11 +15,16 @@ export const offsetDeleteHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 0,
   handle(_ctx: RequestContext, request: OffsetDeleteRequest.OffsetDeleteRequestData, broker: BrokerServices) {
+    if (request.groupId === '')
+      return OffsetDeleteResponse.create({ errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] });
     const group = broker.groups.coordinator.group(request.groupId);
     if (group === undefined || group.is(GroupState.Dead)) {
       return OffsetDeleteResponse.create({ errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] });
     }
     const active = !group.is(GroupState.Empty);
+    if (active && group.protocolType !== 'consumer') {
+      return OffsetDeleteResponse.create({ errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] });
+    }
     const subscribed = active ? subscribedTopics(group) : new Set<string>();
     const isSubscribed = (topic: string) => subscribed === undefined || subscribed.has(topic);
     const errors = new Map<string, number>();

@@ -51,6 +51,7 @@ export interface JoinOptions {
   groupInstanceId?: string | null;
   sessionTimeoutMs?: number;
   metadata?: Buffer;
+  protocolType?: string;
   version?: number;
 }
 
@@ -65,7 +66,7 @@ export function join(broker: BrokerServices, o: JoinOptions): Promise<Answer<Joi
         rebalanceTimeoutMs: 10_000,
         memberId: o.memberId ?? '',
         groupInstanceId: o.groupInstanceId ?? null,
-        protocolType: 'consumer',
+        protocolType: o.protocolType ?? 'consumer',
         protocols: [{ name: 'range', metadata: o.metadata ?? Buffer.from('subscription') }],
         reason: null,
       },

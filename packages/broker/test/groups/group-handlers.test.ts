@@ -195,13 +195,18 @@ describe('bad input to the group coordinator', () => {
     assert.equal(stranger.get('orders-0'), ErrorCode.UNKNOWN_MEMBER_ID);
     const noGeneration = await commit(broker, { groupId: 'G', partitions: one() });
     assert.equal(noGeneration.get('orders-0'), ErrorCode.UNKNOWN_MEMBER_ID, 'the group has members');
-    const unknownGroup = await commit(broker, {
-      groupId: 'nobody',
-      memberId: 'm',
-      generationId: 4,
-      partitions: one(),
-    });
-    assert.equal(unknownGroup.get('orders-0'), ErrorCode.ILLEGAL_GENERATION);
+    for (const version of [8, 9]) {
+      const unknownGroup = await commit(broker, {
+        groupId: 'nobody',
+        memberId: 'm',
+        generationId: 4,
+        partitions: one(),
+        version,
+      });
+      // KIP-848 changed this in v9; older clients expect ILLEGAL_GENERATION.
+      const expected = version >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION;
+      assert.equal(unknownGroup.get('orders-0'), expected, `v${version}`);
+    }
     const mixed = await commit(broker, {
       groupId: 'G',
       memberId: member.memberId,

@@ -17,6 +17,7 @@ import {
   type Reply,
   type SyncOutcome,
 } from './group.js';
+import { acceptJoiningMember, validateMember } from './membership-rules.js';
 
 export interface GroupCoordinatorConfig {
   /** group.min.session.timeout.ms */
@@ -48,6 +49,8 @@ export interface JoinRequest {
   clientHost: string;
   /** JoinGroup v4+: a member without an id first gets MEMBER_ID_REQUIRED and an id (KIP-394). */
   requireKnownMemberId: boolean;
+  /** JoinGroup v9+: a static leader rejoining a Stable group may be told to skip the assignment (KIP-814). */
+  supportsSkipAssignment?: boolean;
 }
 
 export interface SyncRequest {
@@ -66,13 +69,20 @@ export interface LeaveResult {
 }
 
 export interface GroupHooks {
-  /** Called after every completed rebalance or membership change worth persisting (GroupMetadata record). */
-  onGroupChanged?(group: Group): void;
+  /**
+   * Writes the group's GroupMetadata record (a tombstone once Dead) after a
+   * completed rebalance or a membership change worth keeping. Returns the
+   * Kafka error code to give the members when the write failed (already mapped
+   * as Kafka maps append errors), NONE when it is in the log.
+   */
+  persistGroup?(group: Group): number;
   /** Makes member ids; injected so tests and simulations are deterministic. */
   newMemberId(clientId: string): string;
 }
 
 const EMPTY = Buffer.alloc(0);
+/** OffsetCommit v9 (KIP-848) answers GROUP_ID_NOT_FOUND where older versions said ILLEGAL_GENERATION. */
+const FIRST_GROUP_ID_NOT_FOUND_COMMIT_VERSION = 9;
 
 export class GroupCoordinator {
   private readonly groups = new Map<string, Group>();
@@ -100,6 +110,10 @@ export class GroupCoordinator {
     group.stateTimestampMs = this.clock.nowMs();
   }
 
+  private persist(group: Group): number {
+    return this.hooks.persistGroup?.(group) ?? ErrorCode.NONE;
+  }
+
   // ---- JoinGroup -------------------------------------------------------------
 
   join(req: JoinRequest, reply: Reply<JoinOutcome>): void {
@@ -114,8 +128,16 @@ export class GroupCoordinator {
     let group = this.groups.get(req.groupId);
     if (group === undefined) {
       if (req.memberId !== '') return fail(ErrorCode.UNKNOWN_MEMBER_ID);
-      group = new Group(req.groupId);
-      this.groups.set(req.groupId, group);
+      group = this.ensureGroup(req.groupId);
+    }
+    if (!acceptJoiningMember(group, req.memberId, this.config.maxSize)) {
+      // As Kafka: a member turned away is out of the group (pending or not), so the rebalance need not wait for it.
+      group.pendingMembers.delete(req.memberId);
+      const member = group.members.get(req.memberId);
+      if (member !== undefined) this.removeMember(group, member);
+      fail(ErrorCode.GROUP_MAX_SIZE_REACHED, '');
+      this.tryCompleteJoin(group);
+      return;
     }
     if (group.is(GroupState.Dead)) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     if (!group.supportsProtocols(req.protocolType, req.protocols)) return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
@@ -125,19 +147,14 @@ export class GroupCoordinator {
   }
 
   private joinUnknownMember(group: Group, req: JoinRequest, reply: Reply<JoinOutcome>): void {
+    const memberId = this.hooks.newMemberId(req.clientId);
     if (req.groupInstanceId !== null) {
       const existing = group.staticMembers.get(req.groupInstanceId);
-      if (existing !== undefined && group.members.has(existing)) {
-        this.replaceStaticMember(group, existing, req, reply);
-        return;
-      }
-    }
-    if (group.members.size + group.pendingMembers.size >= this.config.maxSize) {
-      reply(joinError(ErrorCode.GROUP_MAX_SIZE_REACHED, ''));
+      if (existing !== undefined) this.replaceStaticMember(group, existing, memberId, req, reply);
+      else this.addMemberAndRebalance(group, memberId, req, reply);
       return;
     }
-    const memberId = this.hooks.newMemberId(req.clientId);
-    if (req.requireKnownMemberId && req.groupInstanceId === null) {
+    if (req.requireKnownMemberId) {
       // KIP-394: hand out the id and wait for the member to come back with it.
       group.pendingMembers.set(memberId, this.now() + req.sessionTimeoutMs);
       reply(joinError(ErrorCode.MEMBER_ID_REQUIRED, memberId));
@@ -149,14 +166,14 @@ export class GroupCoordinator {
   private joinKnownMember(group: Group, req: JoinRequest, reply: Reply<JoinOutcome>): void {
     if (group.pendingMembers.has(req.memberId)) {
       group.pendingMembers.delete(req.memberId);
+      // Ids handed out by MEMBER_ID_REQUIRED are dynamic: a static member never gets one.
+      if (req.groupInstanceId !== null) return reply(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
       this.addMemberAndRebalance(group, req.memberId, req, reply);
       return;
     }
-    if (this.isFenced(group, req.memberId, req.groupInstanceId)) {
-      return reply(joinError(ErrorCode.FENCED_INSTANCE_ID, req.memberId));
-    }
-    const member = group.members.get(req.memberId);
-    if (member === undefined) return reply(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId));
+    const error = validateMember(group, req.memberId, req.groupInstanceId);
+    if (error !== ErrorCode.NONE) return reply(joinError(error, req.memberId));
+    const member = group.members.get(req.memberId)!;
     const sameMetadata = sameProtocols(member.protocols, req.protocols);
     switch (group.state) {
       case GroupState.PreparingRebalance:
@@ -185,30 +202,80 @@ export class GroupCoordinator {
     }
   }
 
-  /** KIP-345: a static member rejoining without its member id gets a new one; the old one is fenced. */
-  private replaceStaticMember(group: Group, oldId: string, req: JoinRequest, reply: Reply<JoinOutcome>): void {
+  /**
+   * KIP-345: a static member rejoining without its member id takes over its
+   * instance's place under a new id; the old id is fenced. In a Stable group
+   * whose chosen protocol stays the same there is no rebalance: the change is
+   * written and the member resumes with its old assignment (Kafka's
+   * updateStaticMemberThenRebalanceOrCompleteJoin).
+   */
+  private replaceStaticMember(
+    group: Group,
+    oldId: string,
+    newId: string,
+    req: JoinRequest,
+    reply: Reply<JoinOutcome>,
+  ): void {
     const old = group.members.get(oldId)!;
-    const newId = this.hooks.newMemberId(req.clientId);
+    const leaderBefore = group.leaderId;
     old.pendingJoin?.(joinError(ErrorCode.FENCED_INSTANCE_ID, oldId));
-    old.pendingSync?.({
-      errorCode: ErrorCode.FENCED_INSTANCE_ID,
-      protocolType: null,
-      protocolName: null,
-      assignment: EMPTY,
-    });
+    old.pendingJoin = undefined;
+    old.pendingSync?.(syncError(ErrorCode.FENCED_INSTANCE_ID));
+    old.pendingSync = undefined;
     group.members.delete(oldId);
-    const member: Member = { ...old, memberId: newId, pendingJoin: undefined, pendingSync: undefined };
+    const member: Member = {
+      ...old,
+      memberId: newId,
+      protocols: req.protocols,
+      sessionTimeoutMs: req.sessionTimeoutMs,
+      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+      sessionDeadlineMs: this.now() + req.sessionTimeoutMs,
+    };
     group.members.set(newId, member);
     group.staticMembers.set(req.groupInstanceId!, newId);
-    if (group.leaderId === oldId) group.leaderId = newId;
-    if (group.is(GroupState.Stable) && sameProtocols(old.protocols, req.protocols)) {
-      member.sessionDeadlineMs = this.now() + member.sessionTimeoutMs;
-      this.hooks.onGroupChanged?.(group);
-      reply(this.joinAnswer(group, member));
+    if (leaderBefore === oldId) group.leaderId = newId;
+
+    if (group.is(GroupState.Stable) && group.selectProtocol() === group.protocolName) {
+      const error = this.persist(group);
+      if (error !== ErrorCode.NONE) {
+        // Not written: as Kafka, go back to the old member id and tell the newcomer why.
+        group.members.delete(newId);
+        group.members.set(oldId, old);
+        group.staticMembers.set(req.groupInstanceId!, oldId);
+        group.leaderId = leaderBefore;
+        reply({
+          ...joinError(error, ''),
+          generationId: group.generationId,
+          protocolType: group.protocolType,
+          protocolName: group.protocolName,
+          leader: leaderBefore ?? '',
+        });
+        return;
+      }
+      reply(this.staticRejoinAnswer(group, member, leaderBefore, req.supportsSkipAssignment === true));
       return;
     }
-    this.updateMember(member, req, reply);
-    this.prepareRebalance(group);
+    member.pendingJoin = reply;
+    if (group.is(GroupState.PreparingRebalance)) this.tryCompleteJoin(group);
+    // In CompletingRebalance the leader may already be assigning to the old id: start over.
+    else this.prepareRebalance(group);
+  }
+
+  /**
+   * The answer to a static member that took over its place in a Stable group.
+   * KIP-814 (v9+): a leader is sent the members with skipAssignment, so it
+   * learns it leads without reassigning. Before v9 the answer names the
+   * previous leader id, so the rejoined member does not think it must assign.
+   */
+  private staticRejoinAnswer(
+    group: Group,
+    member: Member,
+    leaderBefore: string | null,
+    supportsSkipAssignment: boolean,
+  ): JoinOutcome {
+    const answer = this.joinAnswer(group, member);
+    if (supportsSkipAssignment) return { ...answer, skipAssignment: member.memberId === group.leaderId };
+    return { ...answer, leader: leaderBefore ?? '', members: [] };
   }
 
   private addMemberAndRebalance(group: Group, memberId: string, req: JoinRequest, reply: Reply<JoinOutcome>): void {
@@ -258,12 +325,7 @@ export class GroupCoordinator {
       // Assignments of the aborted generation are void; waiting syncs must rejoin.
       for (const m of group.members.values()) {
         m.assignment = EMPTY;
-        m.pendingSync?.({
-          errorCode: ErrorCode.REBALANCE_IN_PROGRESS,
-          protocolType: null,
-          protocolName: null,
-          assignment: EMPTY,
-        });
+        m.pendingSync?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
         m.pendingSync = undefined;
       }
     }
@@ -295,27 +357,47 @@ export class GroupCoordinator {
   }
 
   private completeJoin(group: Group): void {
-    group.pendingMembers.clear();
-    for (const m of [...group.members.values()]) if (m.pendingJoin === undefined) this.removeMember(group, m);
+    // Dynamic members that did not rejoin are out. Static members stay (Kafka): a restarting
+    // instance keeps its place until its session expires.
+    for (const m of [...group.members.values()]) {
+      if (m.pendingJoin === undefined && m.groupInstanceId === null) this.removeMember(group, m);
+    }
+    if (group.members.size > 0 && !this.electJoinedLeader(group)) {
+      // Only static members that have not rejoined are left: wait again; their sessions decide.
+      group.rebalanceDeadlineMs = this.now() + group.maxRebalanceTimeoutMs();
+      return;
+    }
     group.generationId += 1;
     if (group.members.size === 0) {
       // protocolType stays, as in Kafka: it marks an empty consumer group (offsets expire from when it emptied).
       group.protocolName = null;
       this.moveTo(group, GroupState.Empty);
-      this.hooks.onGroupChanged?.(group);
+      // A failed write only matters after a restart, when the previous generation comes back and expires.
+      this.persist(group);
       return;
     }
     group.protocolName = group.selectProtocol();
-    if (group.leaderId === null || !group.members.has(group.leaderId))
-      group.leaderId = group.members.keys().next().value!;
     this.moveTo(group, GroupState.CompletingRebalance);
     const now = this.now();
     for (const m of group.members.values()) {
-      const reply = m.pendingJoin!;
+      const reply = m.pendingJoin;
       m.pendingJoin = undefined;
       m.sessionDeadlineMs = now + m.sessionTimeoutMs;
-      reply(this.joinAnswer(group, m));
+      reply?.(this.joinAnswer(group, m));
     }
+  }
+
+  /** Kafka's maybeElectNewJoinedLeader: the leader must be a member that rejoined. False when none did. */
+  private electJoinedLeader(group: Group): boolean {
+    const leader = group.leaderId === null ? undefined : group.members.get(group.leaderId);
+    if (leader?.pendingJoin !== undefined) return true;
+    for (const m of group.members.values()) {
+      if (m.pendingJoin !== undefined) {
+        group.leaderId = m.memberId;
+        return true;
+      }
+    }
+    return false;
   }
 
   private joinAnswer(group: Group, member: Member): JoinOutcome {
@@ -341,17 +423,16 @@ export class GroupCoordinator {
   // ---- SyncGroup -------------------------------------------------------------
 
   sync(req: SyncRequest, reply: Reply<SyncOutcome>): void {
-    const fail = (errorCode: number) => reply({ errorCode, protocolType: null, protocolName: null, assignment: EMPTY });
+    const fail = (errorCode: number) => reply(syncError(errorCode));
+    if (req.groupId === '') return fail(ErrorCode.INVALID_GROUP_ID);
     const group = this.groups.get(req.groupId);
-    if (group === undefined || group.is(GroupState.Dead)) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
-    if (this.isFenced(group, req.memberId, req.groupInstanceId)) return fail(ErrorCode.FENCED_INSTANCE_ID);
-    const member = group.members.get(req.memberId);
-    if (member === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+    if (group === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+    if (group.is(GroupState.Dead)) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    const error = validateMember(group, req.memberId, req.groupInstanceId);
+    if (error !== ErrorCode.NONE) return fail(error);
+    const member = group.members.get(req.memberId)!;
     if (req.generationId !== group.generationId) return fail(ErrorCode.ILLEGAL_GENERATION);
-    if (
-      (req.protocolType !== null && req.protocolType !== group.protocolType) ||
-      (req.protocolName !== null && req.protocolName !== group.protocolName)
-    ) {
+    if (inconsistent(req.protocolType, group.protocolType) || inconsistent(req.protocolName, group.protocolName)) {
       return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     }
     member.sessionDeadlineMs = this.now() + member.sessionTimeoutMs;
@@ -369,11 +450,28 @@ export class GroupCoordinator {
     }
   }
 
+  /**
+   * The leader's assignment: written to `__consumer_offsets` before anyone is
+   * answered. If the write fails, the members waiting are told the mapped error
+   * with an empty assignment and the group rebalances (Kafka's
+   * resetAndPropagateAssignmentWithError), so no one works from an assignment
+   * a restart would lose.
+   */
   private completeSync(group: Group, assignments: SyncRequest['assignments']): void {
     const byMember = new Map(assignments.map((a) => [a.memberId, a.assignment]));
     for (const m of group.members.values()) m.assignment = byMember.get(m.memberId) ?? EMPTY;
+    const error = this.persist(group);
+    if (error !== ErrorCode.NONE) {
+      for (const m of group.members.values()) {
+        m.assignment = EMPTY;
+        const reply = m.pendingSync;
+        m.pendingSync = undefined;
+        reply?.({ ...this.syncAnswer(group, m), errorCode: error });
+      }
+      this.prepareRebalance(group);
+      return;
+    }
     this.moveTo(group, GroupState.Stable);
-    this.hooks.onGroupChanged?.(group);
     for (const m of group.members.values()) {
       const reply = m.pendingSync;
       m.pendingSync = undefined;
@@ -393,39 +491,50 @@ export class GroupCoordinator {
   // ---- Heartbeat and LeaveGroup -----------------------------------------------
 
   heartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): number {
+    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
     const group = this.groups.get(groupId);
-    if (group === undefined || group.is(GroupState.Dead)) return ErrorCode.UNKNOWN_MEMBER_ID;
-    if (this.isFenced(group, memberId, groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
-    const member = group.members.get(memberId);
-    if (member === undefined || group.is(GroupState.Empty)) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (group === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    const error = validateMember(group, memberId, groupInstanceId);
+    if (error !== ErrorCode.NONE) return error;
     if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
+    if (group.is(GroupState.Empty)) return ErrorCode.UNKNOWN_MEMBER_ID;
+    const member = group.members.get(memberId)!;
     member.sessionDeadlineMs = this.now() + member.sessionTimeoutMs;
     // A member still in the old generation learns of the rebalance from its heartbeat and rejoins.
     return group.is(GroupState.PreparingRebalance) ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE;
   }
 
+  /**
+   * LeaveGroup for one member (v0-2) or a batch (v3+). A member named only by
+   * its group.instance.id (admin removal) leaves by that; each gets its own
+   * error and the request as a whole succeeds. A pending member (KIP-394)
+   * leaving changes no generation, so it does not rebalance.
+   */
   leave(groupId: string, leaving: { memberId: string; groupInstanceId: string | null }[]): LeaveResult {
+    if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, members: [] };
     const group = this.groups.get(groupId);
-    if (group === undefined || group.is(GroupState.Dead))
-      return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: [] };
+    if (group === undefined) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: [] };
+    if (group.is(GroupState.Dead)) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
     const results: LeaveResult['members'] = [];
     let removed = false;
     for (const who of leaving) {
-      const memberId =
-        who.groupInstanceId !== null && who.memberId === ''
-          ? (group.staticMembers.get(who.groupInstanceId) ?? '')
-          : who.memberId;
-      const member = group.members.get(memberId);
       let errorCode: number = ErrorCode.NONE;
-      if (group.pendingMembers.delete(memberId)) {
-        removed = true;
-      } else if (this.isFenced(group, memberId, who.groupInstanceId)) {
-        errorCode = ErrorCode.FENCED_INSTANCE_ID;
-      } else if (member === undefined) {
-        errorCode = ErrorCode.UNKNOWN_MEMBER_ID;
+      if (who.memberId === '') {
+        const memberId = who.groupInstanceId === null ? undefined : group.staticMembers.get(who.groupInstanceId);
+        if (memberId === undefined) errorCode = ErrorCode.UNKNOWN_MEMBER_ID;
+        else {
+          this.removeMember(group, group.members.get(memberId)!);
+          removed = true;
+        }
+      } else if (group.pendingMembers.delete(who.memberId)) {
+        this.tryCompleteJoin(group);
       } else {
-        this.removeMember(group, member);
-        removed = true;
+        errorCode = validateMember(group, who.memberId, who.groupInstanceId);
+        if (errorCode === ErrorCode.NONE) {
+          this.removeMember(group, group.members.get(who.memberId)!);
+          removed = true;
+        }
       }
       results.push({ memberId: who.memberId, groupInstanceId: who.groupInstanceId, errorCode });
     }
@@ -435,12 +544,9 @@ export class GroupCoordinator {
 
   private removeMember(group: Group, member: Member): void {
     member.pendingJoin?.(joinError(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId));
-    member.pendingSync?.({
-      errorCode: ErrorCode.UNKNOWN_MEMBER_ID,
-      protocolType: null,
-      protocolName: null,
-      assignment: EMPTY,
-    });
+    member.pendingJoin = undefined;
+    member.pendingSync?.(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
+    member.pendingSync = undefined;
     group.members.delete(member.memberId);
     if (member.groupInstanceId !== null && group.staticMembers.get(member.groupInstanceId) === member.memberId) {
       group.staticMembers.delete(member.groupInstanceId);
@@ -454,42 +560,43 @@ export class GroupCoordinator {
     else if (group.is(GroupState.PreparingRebalance)) this.tryCompleteJoin(group);
   }
 
-  private isFenced(group: Group, memberId: string, groupInstanceId: string | null): boolean {
-    if (groupInstanceId === null) return false;
-    const current = group.staticMembers.get(groupInstanceId);
-    return current !== undefined && current !== memberId;
-  }
-
   // ---- Offset commits ------------------------------------------------------------
 
   /**
    * Kafka's rule for who may commit a classic group's offsets. A commit without
    * a generation (admin tools, consumers using assign()) is allowed while the
    * group has no members, and creates the group if it does not exist; a
-   * member's commit must carry the current generation. Returns an error code.
+   * member's commit must carry the current generation. A generation for a
+   * group that does not exist (it expired or was deleted) is GROUP_ID_NOT_FOUND
+   * from OffsetCommit v9, ILLEGAL_GENERATION before. The empty group id is
+   * allowed here, as Kafka allows it for backward compatibility. Returns an
+   * error code.
    */
   validateOffsetCommit(
     groupId: string,
     memberId: string,
     groupInstanceId: string | null,
     generationId: number,
+    requestVersion: number,
   ): number {
-    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
     let group = this.groups.get(groupId);
     if (group === undefined) {
-      // A generation for a group we do not know: the group expired or was deleted; the member must rejoin.
-      if (generationId >= 0) return ErrorCode.ILLEGAL_GENERATION;
+      if (generationId >= 0) {
+        return requestVersion >= FIRST_GROUP_ID_NOT_FOUND_COMMIT_VERSION
+          ? ErrorCode.GROUP_ID_NOT_FOUND
+          : ErrorCode.ILLEGAL_GENERATION;
+      }
       group = this.ensureGroup(groupId);
     }
     if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (generationId < 0 && group.is(GroupState.Empty)) return ErrorCode.NONE;
     if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
-      if (this.isFenced(group, memberId, groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
-      const member = group.members.get(memberId);
-      if (member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+      const error = validateMember(group, memberId, groupInstanceId);
+      if (error !== ErrorCode.NONE) return error;
       if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
       if (group.is(GroupState.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS;
       // A member's commit proves it alive, as a heartbeat does.
+      const member = group.members.get(memberId)!;
       member.sessionDeadlineMs = this.now() + member.sessionTimeoutMs;
       return ErrorCode.NONE;
     }
@@ -510,11 +617,14 @@ export class GroupCoordinator {
   /**
    * Installs a group loaded from `__consumer_offsets` (replacing any with its
    * id). Members restored with it must heartbeat within their session timeout.
+   * A group loaded with more members than group.max.size (the limit was
+   * lowered) rebalances at once, so the members beyond it are turned away.
    */
   restore(group: Group): void {
     const now = this.now();
     for (const m of group.members.values()) m.sessionDeadlineMs = now + m.sessionTimeoutMs;
     this.groups.set(group.groupId, group);
+    if (group.members.size > this.config.maxSize) this.prepareRebalance(group);
   }
 
   /** Forgets a loaded group whose metadata record was a tombstone. */
@@ -528,7 +638,7 @@ export class GroupCoordinator {
       for (const m of group.members.values()) {
         m.pendingJoin?.(joinError(errorCode, m.memberId));
         m.pendingJoin = undefined;
-        m.pendingSync?.({ errorCode, protocolType: null, protocolName: null, assignment: EMPTY });
+        m.pendingSync?.(syncError(errorCode));
         m.pendingSync = undefined;
       }
     }
@@ -541,11 +651,9 @@ export class GroupCoordinator {
     const now = this.now();
     for (const group of this.groups.values()) {
       let changed = false;
+      // An id handed out by MEMBER_ID_REQUIRED and never used expires without a rebalance (no member left).
       for (const [memberId, deadline] of group.pendingMembers) {
-        if (now >= deadline) {
-          group.pendingMembers.delete(memberId);
-          changed = true;
-        }
+        if (now >= deadline) group.pendingMembers.delete(memberId);
       }
       for (const m of [...group.members.values()]) {
         // A member waiting for its JoinGroup or SyncGroup answer is alive by definition.
@@ -594,7 +702,7 @@ export class GroupCoordinator {
     if (!group.is(GroupState.Empty)) return ErrorCode.NON_EMPTY_GROUP;
     this.moveTo(group, GroupState.Dead);
     this.groups.delete(groupId);
-    this.hooks.onGroupChanged?.(group);
+    this.persist(group);
     return ErrorCode.NONE;
   }
 }
@@ -610,6 +718,15 @@ function joinError(errorCode: number, memberId: string): JoinOutcome {
     skipAssignment: false,
     members: [],
   };
+}
+
+function syncError(errorCode: number): SyncOutcome {
+  return { errorCode, protocolType: null, protocolName: null, assignment: EMPTY };
+}
+
+/** SyncGroup v5+ names the protocol type and name; a mismatch only counts when both sides know one. */
+function inconsistent(requested: string | null, current: string | null): boolean {
+  return requested !== null && current !== null && requested !== current;
 }
 
 function sameProtocols(a: MemberProtocol[], b: MemberProtocol[]): boolean {

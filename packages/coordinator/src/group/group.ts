@@ -131,9 +131,13 @@ export class Group {
     return best;
   }
 
-  /** True when a member offering `protocols` could join without breaking the common protocol. */
+  /**
+   * True when a member offering `protocols` could join without breaking the
+   * common protocol. The first member must name a protocol type and at least
+   * one protocol, as in Kafka (INCONSISTENT_GROUP_PROTOCOL otherwise).
+   */
   supportsProtocols(protocolType: string, protocols: MemberProtocol[]): boolean {
-    if (this.members.size === 0) return protocols.length > 0;
+    if (this.members.size === 0) return protocolType !== '' && protocols.length > 0;
     if (this.protocolType !== null && this.protocolType !== protocolType) return false;
     const candidates = new Set(this.candidateProtocols());
     return protocols.some((p) => candidates.has(p.name));
@@ -148,6 +152,13 @@ export class Group {
     let max = 0;
     for (const m of this.members.values()) max = Math.max(max, m.rebalanceTimeoutMs);
     return max;
+  }
+
+  /** Members whose JoinGroup waits for the rebalance to complete. */
+  awaitingJoinCount(): number {
+    let count = 0;
+    for (const m of this.members.values()) if (m.pendingJoin !== undefined) count++;
+    return count;
   }
 
   allMembersJoined(): boolean {

@@ -70,34 +70,51 @@ function stableGroup() {
 describe('offset commit validation (Kafka classic rules)', () => {
   test('a member commits with the current generation; a stale generation is ILLEGAL_GENERATION', () => {
     const { coordinator, generation } = stableGroup();
-    assert.equal(coordinator.validateOffsetCommit('G1', 'a-1', null, generation), ErrorCode.NONE);
-    assert.equal(coordinator.validateOffsetCommit('G1', 'a-1', null, generation - 1), ErrorCode.ILLEGAL_GENERATION);
+    assert.equal(coordinator.validateOffsetCommit('G1', 'a-1', null, generation, 9), ErrorCode.NONE);
+    assert.equal(coordinator.validateOffsetCommit('G1', 'a-1', null, generation - 1, 9), ErrorCode.ILLEGAL_GENERATION);
   });
 
   test('an unknown member is UNKNOWN_MEMBER_ID; a replaced static member is FENCED_INSTANCE_ID', () => {
     const { coordinator, generation } = stableGroup();
-    assert.equal(coordinator.validateOffsetCommit('G1', 'ghost', null, generation), ErrorCode.UNKNOWN_MEMBER_ID);
-    assert.equal(coordinator.validateOffsetCommit('G1', 'old-b', 'static-b', generation), ErrorCode.FENCED_INSTANCE_ID);
+    assert.equal(coordinator.validateOffsetCommit('G1', 'ghost', null, generation, 9), ErrorCode.UNKNOWN_MEMBER_ID);
+    assert.equal(
+      coordinator.validateOffsetCommit('G1', 'old-b', 'static-b', generation, 9),
+      ErrorCode.FENCED_INSTANCE_ID,
+    );
   });
 
   test('commits without a generation are refused while the group has members, accepted once it is empty', () => {
     const { coordinator } = stableGroup();
-    assert.equal(coordinator.validateOffsetCommit('G1', '', null, -1), ErrorCode.UNKNOWN_MEMBER_ID);
+    assert.equal(coordinator.validateOffsetCommit('G1', '', null, -1, 9), ErrorCode.UNKNOWN_MEMBER_ID);
     coordinator.leave('G1', [
       { memberId: 'a-1', groupInstanceId: null },
       { memberId: 'b-2', groupInstanceId: 'static-b' },
     ]);
     assert.equal(coordinator.group('G1')!.state, GroupState.Empty);
-    assert.equal(coordinator.validateOffsetCommit('G1', '', null, -1), ErrorCode.NONE);
+    assert.equal(coordinator.validateOffsetCommit('G1', '', null, -1, 9), ErrorCode.NONE);
   });
 
-  test('a simple commit creates an Empty group; a member commit to an unknown group is ILLEGAL_GENERATION', () => {
+  test('a simple commit creates an Empty group; a member commit to an unknown group is GROUP_ID_NOT_FOUND from v9, ILLEGAL_GENERATION before', () => {
     const { coordinator } = stableGroup();
-    assert.equal(coordinator.validateOffsetCommit('standalone', '', null, -1), ErrorCode.NONE);
+    assert.equal(coordinator.validateOffsetCommit('standalone', '', null, -1, 9), ErrorCode.NONE);
     assert.equal(coordinator.group('standalone')?.state, GroupState.Empty);
-    assert.equal(coordinator.validateOffsetCommit('gone', 'm-1', null, 3), ErrorCode.ILLEGAL_GENERATION);
-    assert.equal(coordinator.group('gone'), undefined);
-    assert.equal(coordinator.validateOffsetCommit('', '', null, -1), ErrorCode.INVALID_GROUP_ID);
+    assert.equal(coordinator.validateOffsetCommit('gone', 'm-1', null, 3, 9), ErrorCode.GROUP_ID_NOT_FOUND);
+    for (let v = 2; v <= 8; v++) {
+      assert.equal(coordinator.validateOffsetCommit('gone', 'm-1', null, 3, v), ErrorCode.ILLEGAL_GENERATION, `v${v}`);
+    }
+    assert.equal(coordinator.group('gone'), undefined, 'a refused commit creates nothing');
+    // Kafka accepts the empty group id for commits ("for backwards compatibility"), unlike JoinGroup.
+    assert.equal(coordinator.validateOffsetCommit('', '', null, -1, 9), ErrorCode.NONE);
+    assert.equal(coordinator.group('')?.state, GroupState.Empty);
+  });
+
+  test('a static instance id the group does not know is UNKNOWN_MEMBER_ID even when the member id exists', () => {
+    const { coordinator, generation } = stableGroup();
+    assert.equal(
+      coordinator.validateOffsetCommit('G1', 'a-1', 'never-seen', generation, 9),
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
+    assert.equal(coordinator.heartbeat('G1', 'a-1', 'never-seen', generation), ErrorCode.UNKNOWN_MEMBER_ID);
   });
 
   test('during CompletingRebalance a current member is told REBALANCE_IN_PROGRESS', () => {
@@ -135,7 +152,7 @@ describe('offset commit validation (Kafka classic rules)', () => {
     const group = coordinator.group('G1')!;
     assert.equal(group.state, GroupState.CompletingRebalance);
     assert.equal(
-      coordinator.validateOffsetCommit('G1', 'a-1', null, group.generationId),
+      coordinator.validateOffsetCommit('G1', 'a-1', null, group.generationId, 9),
       ErrorCode.REBALANCE_IN_PROGRESS,
     );
   });
