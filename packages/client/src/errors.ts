@@ -1,4 +1,4 @@
-import { ErrorCode, errorCodeInfo, KafkaError } from '@fluxo/protocol';
+import { ErrorCode, errorCodeInfo, isKafkaError, KafkaError } from '@fluxo/protocol';
 
 export { ErrorCode, KafkaError, isKafkaError } from '@fluxo/protocol';
 
@@ -6,11 +6,24 @@ export { ErrorCode, KafkaError, isKafkaError } from '@fluxo/protocol';
  * Client-side failures that have no Kafka error code of their own still carry
  * Kafka's name for them (as the Java client's exception classes do), a code and
  * `retriable`, so callers handle every error the same way.
+ *
+ * `err instanceof KafkaClientError` holds for every error the client raises
+ * with a Kafka name: these classes, broker response codes (protocol's
+ * `KafkaError`) and errors of another copy of this package (undici's pattern:
+ * checked by shape, so duplicate installs agree). Subclasses keep the plain
+ * prototype check.
  */
 export class KafkaClientError extends Error {
   readonly code: number;
   readonly retriable: boolean;
   readonly isKafkaError = true;
+  // `this` is the class on the right of instanceof: only the base class widens the check.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: as above
+    if (this === KafkaClientError) return isKafkaError(value);
+    // biome-ignore lint/complexity/noThisInStatic: as above
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
   constructor(name: string, code: number, retriable: boolean, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = name;

@@ -8,6 +8,7 @@ export type { BrokerAddress, PartitionInfo, TopicInfo } from './cluster/metadata
 export { OffsetSpec } from './cluster/list-offsets.js';
 export { Admin, type AdminConfig, type AdminOptions } from './admin/admin.js';
 export * from './admin/admin-types.js';
+export { throwIfAnyFailed } from './admin/admin-results.js';
 export { Producer } from './producer/producer.js';
 export type { ProducerConfig, Acks, CompressionName } from './producer/producer-config.js';
 export type { ProducerRecord } from './producer/producer-record.js';

@@ -1,5 +1,5 @@
 // `fluxo configs describe|alter`: kafka-configs for brokers and topics.
-import type { ConfigEntry, ConfigResource } from '@fluxo/client';
+import { type ConfigEntry, type ConfigResource, throwIfAnyFailed } from '@fluxo/client';
 import { boolOpt, keyValues, names, type OptionSpec, type ParsedArgs, stringOpt, usageError } from '../cli/args.js';
 import type { Command, CommandGroup } from '../cli/command.js';
 import { contextOf, withAdmin } from '../cli/context.js';
@@ -60,7 +60,7 @@ const describe: Command = {
     const all = boolOpt(args, 'all') === true || keys.length > 0;
     const entries = await withAdmin(ctx, async (admin) => {
       const answer = await admin.describeConfigs([{ ...resource, ...(keys.length > 0 ? { keys } : {}) }]);
-      return answer.get(resource.name) ?? [];
+      return throwIfAnyFailed(answer)[0]!.configs;
     });
     const shown = entries
       .filter((e: ConfigEntry) => all || (!e.isDefault && e.source !== 4))
@@ -112,18 +112,20 @@ const alter: Command = {
     if (set.size === 0 && deleteKeys.length === 0) throw usageError(args, 'give --add-config and/or --delete-config');
     const ctx = contextOf(args);
     const validateOnly = boolOpt(args, 'validate-only') === true;
-    await withAdmin(ctx, (admin) =>
-      admin.incrementalAlterConfigs(
-        [
-          {
-            resource,
-            ops: [
-              ...[...set].map(([name, value]) => ({ name, op: 'set' as const, value })),
-              ...deleteKeys.map((name) => ({ name, op: 'delete' as const })),
-            ],
-          },
-        ],
-        { validateOnly },
+    await withAdmin(ctx, async (admin) =>
+      throwIfAnyFailed(
+        await admin.incrementalAlterConfigs(
+          [
+            {
+              resource,
+              ops: [
+                ...[...set].map(([name, value]) => ({ name, op: 'set' as const, value })),
+                ...deleteKeys.map((name) => ({ name, op: 'delete' as const })),
+              ],
+            },
+          ],
+          { validateOnly },
+        ),
       ),
     );
     if (ctx.json) printJson({ ...resource, set: Object.fromEntries(set), deleted: deleteKeys, validateOnly });

@@ -1,5 +1,5 @@
 // Per partition of a group: committed offset, log end offset and lag (kafka-consumer-groups --describe).
-import type { Admin, GroupDescription, TopicPartition } from '@fluxo/client';
+import { type Admin, type GroupDescription, type TopicPartition, throwIfAnyFailed } from '@fluxo/client';
 import { splitLive } from './live-partitions.js';
 
 export const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
@@ -21,7 +21,7 @@ export interface PartitionLag {
  * Partitions of deleted topics keep their committed offset and get no end offset or lag.
  */
 export async function lagOf(admin: Admin, group: GroupDescription): Promise<PartitionLag[]> {
-  const committed = await admin.listConsumerGroupOffsets(group.groupId);
+  const committed = throwIfAnyFailed(await admin.listConsumerGroupOffsets(group.groupId));
   const owner = new Map<string, GroupDescription['members'][number]>();
   for (const m of group.members) for (const tp of m.assignment) owner.set(tpKey(tp.topic, tp.partition), m);
   const partitions = new Map<string, TopicPartition>();

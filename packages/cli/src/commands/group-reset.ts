@@ -1,5 +1,5 @@
 // The plan of `groups reset-offsets`: which partitions, and where each committed offset goes.
-import type { Admin, TopicPartition } from '@fluxo/client';
+import { type Admin, type TopicPartition, throwIfAnyFailed } from '@fluxo/client';
 import { boolOpt, type ParsedArgs, stringOpt, usageError } from '../cli/args.js';
 import { splitLive } from './live-partitions.js';
 import { parseTimestampMs } from './time-arg.js';
@@ -90,7 +90,7 @@ async function targetsOf(
 }
 
 export async function planReset(admin: Admin, args: ParsedArgs, group: string, spec: ResetSpec): Promise<ResetPlan> {
-  const committed = await admin.listConsumerGroupOffsets(group);
+  const committed = throwIfAnyFailed(await admin.listConsumerGroupOffsets(group));
   const { targets, skipped } = await targetsOf(admin, args, committed);
   if (targets.length === 0) return { offsets: [], skipped };
   const [earliest, latest] = await Promise.all([

@@ -1,5 +1,5 @@
 // `fluxo groups list|describe|delete|reset-offsets`: kafka-consumer-groups on the Admin client.
-import type { GroupState, GroupTopicPartitionOffset } from '@fluxo/client';
+import { type GroupState, type GroupTopicPartitionOffset, throwIfAnyFailed } from '@fluxo/client';
 import { boolOpt, names, type OptionSpec, type ParsedArgs, stringOpt, usageError } from '../cli/args.js';
 import type { Command, CommandGroup } from '../cli/command.js';
 import { contextOf, withAdmin } from '../cli/context.js';
@@ -211,7 +211,7 @@ const resetOffsets: Command = {
           partition: p.partition,
           offset: p.newOffset,
         }));
-        await admin.alterConsumerGroupOffsets(group!, offsets);
+        throwIfAnyFailed(await admin.alterConsumerGroupOffsets(group!, offsets));
       }
       return planned;
     });

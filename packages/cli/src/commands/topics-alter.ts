@@ -1,7 +1,7 @@
 // `fluxo topics alter`: partitions and configs are two requests, as in kafka-topics --alter.
 // Configs are validated (validateOnly) before anything changes, and each step's outcome is
 // reported, so a failure never leaves the user guessing what was applied.
-import type { Admin, AlterConfigOp } from '@fluxo/client';
+import { type Admin, type AlterConfigOp, throwIfAnyFailed } from '@fluxo/client';
 import { intOpt, keyValues, listOpt, type ParsedArgs, usageError } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { type Context, contextOf, withAdmin } from '../cli/context.js';
@@ -34,7 +34,7 @@ async function alterTopic(
   const changes = [{ resource: { type: 'topic' as const, name: topic }, ops }];
   if (ops.length > 0) {
     try {
-      await admin.incrementalAlterConfigs(changes, { validateOnly: true });
+      throwIfAnyFailed(await admin.incrementalAlterConfigs(changes, { validateOnly: true }));
     } catch (err) {
       result.configs!.error = stepError(err);
       return err;
@@ -42,7 +42,7 @@ async function alterTopic(
   }
   if (partitions !== undefined) {
     try {
-      await admin.createPartitions([{ topic, count: partitions }], { timeoutMs: ctx.timeoutMs });
+      throwIfAnyFailed(await admin.createPartitions([{ topic, count: partitions }], { timeoutMs: ctx.timeoutMs }));
       result.partitions!.applied = true;
     } catch (err) {
       result.partitions!.error = stepError(err);
@@ -51,7 +51,7 @@ async function alterTopic(
   }
   if (ops.length > 0) {
     try {
-      await admin.incrementalAlterConfigs(changes);
+      throwIfAnyFailed(await admin.incrementalAlterConfigs(changes));
       result.configs!.applied = true;
     } catch (err) {
       result.configs!.error = stepError(err);

@@ -3,7 +3,7 @@
 import { boolOpt } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { contextOf, withAdmin } from '../cli/context.js';
-import { isKafkaError, reportError } from '../cli/exit-codes.js';
+import { reportError } from '../cli/exit-codes.js';
 import { note, printJson } from '../cli/output.js';
 import { TOPIC_OPTION, topicsOf } from './topic-arg.js';
 
@@ -23,20 +23,12 @@ export const deleteTopicsCommand: Command = {
     const topics = topicsOf(args);
     const ctx = contextOf(args);
     const ifExists = boolOpt(args, 'if-exists') === true;
-    // One DeleteTopics per topic: the client's deleteTopics throws at the first topic error
-    // of a batch without saying which others were deleted.
-    const outcomes = await withAdmin(ctx, async (admin) => {
-      const out: Outcome[] = [];
-      for (const topic of topics) {
-        try {
-          await admin.deleteTopics([topic], { timeoutMs: ctx.timeoutMs });
-          out.push({ topic, deleted: true });
-        } catch (err) {
-          if (!isKafkaError(err)) throw err;
-          out.push({ topic, deleted: false, error: err });
-        }
-      }
-      return out;
+    // One DeleteTopics for all: the client answers per topic, so one failure hides nothing.
+    const outcomes = await withAdmin(ctx, async (admin): Promise<Outcome[]> => {
+      const results = await admin.deleteTopics(topics, { timeoutMs: ctx.timeoutMs });
+      return results.map((r) =>
+        r.error === null ? { topic: r.topic, deleted: true } : { topic: r.topic, deleted: false, error: r.error },
+      );
     });
     const absent = (o: Outcome) => !o.deleted && ifExists && o.error.name === 'UNKNOWN_TOPIC_OR_PARTITION';
     const failed = outcomes.filter((o): o is Extract<Outcome, { deleted: false }> => !o.deleted && !absent(o));

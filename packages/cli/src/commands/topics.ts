@@ -1,5 +1,5 @@
 // `fluxo topics list|describe|create|delete|alter`: kafka-topics on the Admin client.
-import type { Admin, ConfigEntry, TopicDescription } from '@fluxo/client';
+import { type Admin, type ConfigEntry, type TopicDescription, throwIfAnyFailed } from '@fluxo/client';
 import { boolOpt, intOpt, keyValues } from '../cli/args.js';
 import type { Command, CommandGroup } from '../cli/command.js';
 import { contextOf, withAdmin } from '../cli/context.js';
@@ -67,7 +67,7 @@ async function describeTopics(admin: Admin, names: string[]): Promise<TopicView[
     partitionCount: d.partitions.length,
     replicationFactor: d.partitions[0]?.replicas.length ?? 0,
     configs: Object.fromEntries(
-      (configs.get(d.name) ?? [])
+      (throwIfAnyFailed(configs).find((r) => r.name === d.name)?.configs ?? [])
         .filter((c: ConfigEntry) => c.source === SOURCE_TOPIC_OVERRIDE)
         .map((c) => [c.name, c.isSensitive ? null : c.value]),
     ),

@@ -1,3 +1,5 @@
+import type { KafkaClientError } from '../errors.js';
+
 export interface NewTopic {
   topic: string;
   /** -1 takes the broker's num.partitions. */
@@ -27,14 +29,56 @@ export interface ConfigResource {
   keys?: string[];
 }
 
+/** Kafka's ConfigEntry.ConfigSource codes. */
+export const ConfigSource = {
+  unknown: 0,
+  dynamicTopicConfig: 1,
+  dynamicBrokerConfig: 2,
+  dynamicDefaultBrokerConfig: 3,
+  staticBrokerConfig: 4,
+  defaultConfig: 5,
+  dynamicBrokerLoggerConfig: 6,
+} as const;
+
+export interface ConfigSynonym {
+  name: string;
+  value: string | null;
+  /** A ConfigSource code. */
+  source: number;
+}
+
 export interface ConfigEntry {
   name: string;
   value: string | null;
   readOnly: boolean;
   isDefault: boolean;
   isSensitive: boolean;
-  /** Kafka's ConfigSource code (1 dynamic topic, 4 static broker, 5 default, ...). */
+  /** Kafka's ConfigSource code (1 dynamic topic, 2 dynamic broker, 3 dynamic cluster default, 4 static broker, 5 default). */
   source: number;
+  /** Where else the value could come from, highest precedence first (only with `includeSynonyms`). */
+  synonyms: ConfigSynonym[];
+}
+
+export interface DescribeConfigsOptions {
+  /** Ask for each entry's synonyms (DescribeConfigs v1+). */
+  includeSynonyms?: boolean;
+  timeoutMs?: number;
+}
+
+/** One resource's answer to describeConfigs: its entries, or the error that resource got. */
+export interface ConfigResourceResult {
+  type: ConfigResourceTypeName;
+  name: string;
+  /** Empty when `error` is set. */
+  configs: ConfigEntry[];
+  error: KafkaClientError | null;
+}
+
+/** One resource's answer to incrementalAlterConfigs. */
+export interface AlterConfigsResult {
+  type: ConfigResourceTypeName;
+  name: string;
+  error: KafkaClientError | null;
 }
 
 /** Kafka's AlterConfigOp.OpType. */
@@ -115,5 +159,35 @@ export interface GroupTopicPartitionOffset {
 /** Per-group outcome of a batched group call (deleteGroups): error null on success. */
 export interface GroupResult {
   groupId: string;
-  error: Error | null;
+  error: KafkaClientError | null;
+}
+
+/** Per-topic outcome of deleteTopics / createPartitions: error null on success. */
+export interface TopicResult {
+  topic: string;
+  error: KafkaClientError | null;
+}
+
+/** Per-partition outcome of alterConsumerGroupOffsets / deleteConsumerGroupOffsets. */
+export interface PartitionResult {
+  topic: string;
+  partition: number;
+  error: KafkaClientError | null;
+}
+
+/** Per-partition outcome of deleteRecords: the new log start offset, or -1 with the error. */
+export interface DeleteRecordsResult extends PartitionResult {
+  lowWatermark: bigint;
+}
+
+/** A committed offset as listConsumerGroupOffsets reports it: a partition the coordinator refused carries its error (offset -1). */
+export interface ListedGroupOffset extends GroupTopicPartitionOffset {
+  error: KafkaClientError | null;
+}
+
+/** Raise a topic to `count` partitions; `assignments` places the new ones (one broker-id list per new partition). */
+export interface NewPartitions {
+  topic: string;
+  count: number;
+  assignments?: number[][];
 }

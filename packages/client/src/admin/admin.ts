@@ -1,16 +1,13 @@
 import {
   CreatePartitionsRequest,
   CreateTopicsRequest,
+  DeleteGroupsRequest,
   DeleteRecordsRequest,
   DeleteTopicsRequest,
   DescribeClusterRequest,
-  DescribeConfigsRequest,
-  DeleteGroupsRequest,
   DescribeGroupsRequest,
   type DescribeGroupsResponse,
   ListGroupsRequest,
-  OffsetDeleteRequest,
-  IncrementalAlterConfigsRequest,
   ZERO_UUID,
 } from '@fluxo/protocol';
 import { Cluster } from '../cluster/cluster.js';
@@ -18,32 +15,33 @@ import { listOffsets, type OffsetAnswer, OffsetSpec } from '../cluster/list-offs
 import { CLIENT_CONFIG_KEYS, type ClientConfig, rejectUnknownKeys, resolveClientConfig } from '../config.js';
 import { Apis } from '../connection/apis.js';
 import type { TopicPartition } from '../consumer/consumer-record.js';
-import type { Connection } from '../connection/connection.js';
-import { decodeAssignment, decodeSubscription, groupByTopic } from '../consumer/consumer-protocol.js';
-import {
-  type CoordinatorAddress,
-  CoordinatorKeyType,
-  findCoordinator,
-  findCoordinators,
-} from '../cluster/find-coordinator.js';
-import { offsetCommit, offsetFetch } from '../cluster/group-offsets.js';
-import { KafkaClientError, kafkaError, NotYetAvailableError } from '../errors.js';
+import { decodeAssignment, decodeSubscription } from '../consumer/consumer-protocol.js';
+import { type CoordinatorAddress, CoordinatorKeyType, findCoordinators } from '../cluster/find-coordinator.js';
+import { type KafkaClientError, kafkaError, NotYetAvailableError } from '../errors.js';
 import { ErrorCode } from '@fluxo/protocol';
-import {
-  type AlterConfigOp,
-  AlterConfigOpType,
-  type ClusterDescription,
-  type ConfigEntry,
-  type ConfigResource,
-  ConfigResourceType,
-  type GroupDescription,
-  type GroupListing,
-  type GroupResult,
-  type GroupTopicPartitionOffset,
-  type ListGroupsOptions,
-  type NewTopic,
-  type TopicDescription,
+import { type ConfigChange, describeConfigs, incrementalAlterConfigs } from './admin-configs.js';
+import { alterGroupOffsets, checkPartitions, deleteGroupOffsets, listGroupOffsets } from './admin-group-offsets.js';
+import { checkArray, checkInt32, checkInt64, checkName } from './admin-input.js';
+import type {
+  AlterConfigsResult,
+  ClusterDescription,
+  ConfigResource,
+  ConfigResourceResult,
+  DeleteRecordsResult,
+  DescribeConfigsOptions,
+  GroupDescription,
+  GroupListing,
+  GroupResult,
+  GroupTopicPartitionOffset,
+  ListedGroupOffset,
+  ListGroupsOptions,
+  NewPartitions,
+  NewTopic,
+  PartitionResult,
+  TopicDescription,
+  TopicResult,
 } from './admin-types.js';
+import { partitionKey, unservablePartitions } from './partition-leaders.js';
 
 export type AdminConfig = ClientConfig;
 
@@ -59,9 +57,22 @@ function check(code: number, what: string, message: string | null): void {
   if (code !== 0) throw kafkaError(code, what, message);
 }
 
+/** A broker answer that left out an item it was asked about. */
+function missing(what: string): KafkaClientError {
+  return kafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, what, 'the broker did not answer for it');
+}
+
 /**
  * Kafka's Admin client: topics, partitions, configs, records, offsets, the
  * cluster, and consumer groups (through each group's coordinator).
+ *
+ * Batched calls that change things (deleteTopics, createPartitions,
+ * incrementalAlterConfigs, deleteRecords, group offsets, deleteGroups) and
+ * describeConfigs answer per item, as Java's per-item futures do: each result
+ * has `error` (a KafkaClientError, or null), and the promise rejects only
+ * when the call as a whole fails (bad arguments, no broker, timeout, a
+ * group-level error). createTopics, describeTopics and listOffsets throw
+ * their first item's error, like Java's `all()`.
  */
 export class Admin {
   private readonly cluster: Cluster;
@@ -79,6 +90,11 @@ export class Admin {
   }
 
   async createTopics(topics: readonly NewTopic[], options?: AdminOptions & { validateOnly?: boolean }): Promise<void> {
+    for (const t of checkArray(topics, 'topics')) {
+      checkName(t.topic, 'topic');
+      if (t.numPartitions !== undefined) checkInt32(t.numPartitions, `numPartitions of "${t.topic}"`, -1);
+      if (t.replicationFactor !== undefined) checkInt32(t.replicationFactor, `replicationFactor of "${t.topic}"`, -1);
+    }
     const conn = await this.cluster.controllerConnection();
     const response = await conn.request(
       Apis.createTopics,
@@ -100,7 +116,9 @@ export class Admin {
     for (const t of response.topics) check(t.errorCode, `create topic "${t.name}"`, t.errorMessage);
   }
 
-  async deleteTopics(topics: readonly string[], options?: AdminOptions): Promise<void> {
+  /** Deletes topics; one result per topic (Java's topicNameValues()), error null for a deleted topic. */
+  async deleteTopics(topics: readonly string[], options?: AdminOptions): Promise<TopicResult[]> {
+    for (const name of checkArray(topics, 'topics')) checkName(name, 'topic');
     const conn = await this.cluster.controllerConnection();
     const response = await conn.request(
       Apis.deleteTopics,
@@ -110,8 +128,15 @@ export class Admin {
         topics: topics.map((name) => ({ name, topicId: ZERO_UUID })),
       }),
     );
-    for (const t of response.responses) check(t.errorCode, `delete topic "${t.name}"`, t.errorMessage);
-    for (const name of topics) this.cluster.metadata.topics.delete(name);
+    const answers = new Map(response.responses.map((r) => [r.name, r]));
+    return topics.map((topic) => {
+      const r = answers.get(topic);
+      const what = `delete topic "${topic}"`;
+      if (r === undefined) return { topic, error: missing(what) };
+      if (r.errorCode !== 0) return { topic, error: kafkaError(r.errorCode, what, r.errorMessage) };
+      this.cluster.metadata.topics.delete(topic);
+      return { topic, error: null };
+    });
   }
 
   /** Topic names (internal topics only when asked). */
@@ -124,6 +149,7 @@ export class Admin {
   }
 
   async describeTopics(topics: readonly string[]): Promise<TopicDescription[]> {
+    for (const name of checkArray(topics, 'topics')) checkName(name, 'topic');
     for (const name of topics) this.cluster.metadata.topics.delete(name);
     await this.cluster.refreshMetadata(topics);
     return topics.map((name) => {
@@ -145,93 +171,92 @@ export class Admin {
     });
   }
 
-  /** Raises each topic's partition count to `count` (Kafka never lowers it). */
-  async createPartitions(topics: readonly { topic: string; count: number }[], options?: AdminOptions): Promise<void> {
+  /**
+   * Raises each topic's partition count to `count` (Kafka never lowers it:
+   * INVALID_PARTITIONS when it does not grow); one result per topic.
+   * validateOnly checks without creating anything.
+   */
+  async createPartitions(
+    topics: readonly NewPartitions[],
+    options?: AdminOptions & { validateOnly?: boolean },
+  ): Promise<TopicResult[]> {
+    for (const t of checkArray(topics, 'topics')) {
+      checkName(t.topic, 'topic');
+      checkInt32(t.count, `count of "${t.topic}"`);
+      for (const ids of t.assignments ?? []) for (const id of ids) checkInt32(id, `broker id in "${t.topic}"`);
+    }
     const conn = await this.cluster.controllerConnection();
     const response = await conn.request(
       Apis.createPartitions,
       CreatePartitionsRequest.create({
         timeoutMs: this.timeout(options),
-        topics: topics.map((t) => ({ name: t.topic, count: t.count, assignments: null })),
-      }),
-    );
-    for (const r of response.results) check(r.errorCode, `create partitions of "${r.name}"`, r.errorMessage);
-  }
-
-  async describeConfigs(resources: readonly ConfigResource[]): Promise<Map<string, ConfigEntry[]>> {
-    const conn = await this.cluster.anyConnection();
-    const response = await conn.request(
-      Apis.describeConfigs,
-      DescribeConfigsRequest.create({
-        resources: resources.map((r) => ({
-          resourceType: resourceTypeCode(r.type),
-          resourceName: r.name,
-          configurationKeys: r.keys ?? null,
-        })),
-      }),
-    );
-    const out = new Map<string, ConfigEntry[]>();
-    for (const r of response.results) {
-      check(r.errorCode, `describe configs of "${r.resourceName}"`, r.errorMessage);
-      out.set(
-        r.resourceName,
-        r.configs.map((c) => ({
-          name: c.name,
-          value: c.value,
-          readOnly: c.readOnly,
-          isDefault: c.isDefault || c.configSource === 5,
-          isSensitive: c.isSensitive,
-          source: c.configSource,
-        })),
-      );
-    }
-    return out;
-  }
-
-  async incrementalAlterConfigs(
-    changes: readonly { resource: Omit<ConfigResource, 'keys'>; ops: readonly AlterConfigOp[] }[],
-    options?: { validateOnly?: boolean },
-  ): Promise<void> {
-    const conn = await this.cluster.controllerConnection();
-    const response = await conn.request(
-      Apis.incrementalAlterConfigs,
-      IncrementalAlterConfigsRequest.create({
         validateOnly: options?.validateOnly ?? false,
-        resources: changes.map((c) => ({
-          resourceType: resourceTypeCode(c.resource.type),
-          resourceName: c.resource.name,
-          configs: c.ops.map((op) => ({
-            name: op.name,
-            configOperation: AlterConfigOpType[op.op],
-            value: op.value ?? null,
-          })),
+        topics: topics.map((t) => ({
+          name: t.topic,
+          count: t.count,
+          assignments: t.assignments === undefined ? null : t.assignments.map((brokerIds) => ({ brokerIds })),
         })),
       }),
     );
-    for (const r of response.responses) check(r.errorCode, `alter configs of "${r.resourceName}"`, r.errorMessage);
+    const answers = new Map(response.results.map((r) => [r.name, r]));
+    return topics.map(({ topic }) => {
+      const r = answers.get(topic);
+      const what = `create partitions of "${topic}"`;
+      if (r === undefined) return { topic, error: missing(what) };
+      if (r.errorCode === 0) this.cluster.metadata.topics.delete(topic);
+      return { topic, error: r.errorCode === 0 ? null : kafkaError(r.errorCode, what, r.errorMessage) };
+    });
   }
 
-  /** Deletes records before the given offsets; returns each partition's new low watermark. */
+  /**
+   * Configs of topics and brokers (a broker id, or "" for the cluster-wide
+   * dynamic defaults), one result per resource in the order asked.
+   */
+  describeConfigs(
+    resources: readonly ConfigResource[],
+    options?: DescribeConfigsOptions,
+  ): Promise<ConfigResourceResult[]> {
+    return describeConfigs(this.cluster, resources, options ?? {});
+  }
+
+  /** SET / DELETE / APPEND / SUBTRACT on topic and broker configs; one result per resource. */
+  incrementalAlterConfigs(
+    changes: readonly ConfigChange[],
+    options?: { validateOnly?: boolean },
+  ): Promise<AlterConfigsResult[]> {
+    return incrementalAlterConfigs(this.cluster, changes, options?.validateOnly ?? false);
+  }
+
+  /**
+   * Deletes records before the given offsets (-1: up to the high watermark);
+   * one result per partition with its new low watermark. A partition of an
+   * unknown topic fails at once with UNKNOWN_TOPIC_OR_PARTITION.
+   */
   async deleteRecords(
     targets: readonly { topic: string; partition: number; beforeOffset: bigint }[],
     options?: AdminOptions,
-  ): Promise<{ topic: string; partition: number; lowWatermark: bigint }[]> {
+  ): Promise<DeleteRecordsResult[]> {
+    checkPartitions(targets, 'targets');
+    for (const t of targets) checkInt64(t.beforeOffset, `beforeOffset of ${t.topic}-${t.partition}`);
     const timeoutMs = this.timeout(options);
+    const done = await unservablePartitions(this.cluster, targets, timeoutMs);
+    const answers = new Map<string, { lowWatermark: bigint; errorCode: number }>();
     const byLeader = new Map<number, (typeof targets)[number][]>();
     for (const t of targets) {
-      await this.cluster.topic(t.topic, timeoutMs);
+      if (done.has(partitionKey(t.topic, t.partition))) continue;
       const leader = this.cluster.metadata.leaderOf(t.topic, t.partition);
       byLeader.set(leader, [...(byLeader.get(leader) ?? []), t]);
     }
-    const results = await Promise.all(
+    await Promise.all(
       [...byLeader].map(async ([leader, list]) => {
         const conn = await this.cluster.connectionTo(leader);
         const topics = new Map<string, { partitionIndex: number; offset: bigint }[]>();
-        for (const t of list)
+        for (const t of list) {
           topics.set(t.topic, [
             ...(topics.get(t.topic) ?? []),
             { partitionIndex: t.partition, offset: t.beforeOffset },
           ]);
+        }
         const response = await conn.request(
           Apis.deleteRecords,
           DeleteRecordsRequest.create({
@@ -239,15 +264,20 @@ export class Admin {
             topics: [...topics].map(([name, partitions]) => ({ name, partitions })),
           }),
         );
-        return response.topics.flatMap((t) =>
-          t.partitions.map((p) => {
-            check(p.errorCode, `delete records of ${t.name}-${p.partitionIndex}`, null);
-            return { topic: t.name, partition: p.partitionIndex, lowWatermark: p.lowWatermark };
-          }),
-        );
+        for (const t of response.topics) {
+          for (const p of t.partitions) answers.set(partitionKey(t.name, p.partitionIndex), p);
+        }
       }),
     );
-    return results.flat();
+    return targets.map(({ topic, partition }) => {
+      const key = partitionKey(topic, partition);
+      const what = `delete records of ${topic}-${partition}`;
+      const answer = answers.get(key);
+      const error =
+        done.get(key) ??
+        (answer === undefined ? missing(what) : answer.errorCode === 0 ? null : kafkaError(answer.errorCode, what));
+      return { topic, partition, lowWatermark: error === null ? answer!.lowWatermark : -1n, error };
+    });
   }
 
   async describeCluster(): Promise<ClusterDescription> {
@@ -271,6 +301,17 @@ export class Admin {
     queries: readonly { topic: string; partition: number; spec: 'earliest' | 'latest' | 'max-timestamp' | bigint }[],
     options?: AdminOptions & { isolationLevel?: 'read_uncommitted' | 'read_committed' },
   ): Promise<OffsetAnswer[]> {
+    checkPartitions(queries, 'queries');
+    for (const q of queries) {
+      const named = q.spec === 'earliest' || q.spec === 'latest' || q.spec === 'max-timestamp';
+      if (!named)
+        checkInt64(q.spec, `spec of ${q.topic}-${q.partition} (earliest, latest, max-timestamp or a bigint timestamp)`);
+    }
+    const unservable = await unservablePartitions(this.cluster, queries, this.timeout(options));
+    for (const q of queries) {
+      const error = unservable.get(partitionKey(q.topic, q.partition));
+      if (error !== undefined) throw error;
+    }
     return listOffsets(
       this.cluster,
       queries.map((q) => ({
@@ -318,6 +359,7 @@ export class Admin {
 
   /** DescribeGroups at each group's coordinator; members' assignments decoded from ConsumerProtocolAssignment. */
   async describeGroups(groups: readonly string[], options?: AdminOptions): Promise<GroupDescription[]> {
+    for (const id of checkArray(groups, 'groups')) checkName(id, 'group id');
     const byCoordinator = await this.groupsByCoordinator(groups, options);
     const described = new Map<string, GroupDescription>();
     await Promise.all(
@@ -342,7 +384,8 @@ export class Admin {
 
   /** Deletes empty groups (DeleteGroups); one result per group, error null on success. */
   async deleteGroups(groups: readonly string[], options?: AdminOptions): Promise<GroupResult[]> {
-    const results = new Map<string, Error | null>();
+    for (const id of checkArray(groups, 'groups')) checkName(id, 'group id');
+    const results = new Map<string, KafkaClientError | null>();
     const byCoordinator = await this.groupsByCoordinator(groups, options, results);
     await Promise.all(
       [...byCoordinator].map(async ([coordinator, ids]) => {
@@ -363,85 +406,63 @@ export class Admin {
     }));
   }
 
-  /** A group's committed offsets (OffsetFetch): all of them, or only the given partitions. */
-  async listConsumerGroupOffsets(
+  /**
+   * A group's committed offsets (OffsetFetch): all of them, or only the given
+   * partitions. A partition the coordinator refused comes back with its
+   * `error` (offset -1); partitions with nothing committed are left out.
+   */
+  listConsumerGroupOffsets(
     groupId: string,
     options?: AdminOptions & { partitions?: readonly TopicPartition[]; requireStable?: boolean },
-  ): Promise<GroupTopicPartitionOffset[]> {
-    const conn = await this.groupCoordinatorConnection(groupId, options);
-    const offsets = await offsetFetch(conn, groupId, options?.partitions ?? null, options?.requireStable ?? false);
-    const out: GroupTopicPartitionOffset[] = [];
-    for (const o of offsets) {
-      check(o.errorCode, `committed offset of ${o.topic}-${o.partition} in "${groupId}"`, null);
-      if (o.offset < 0n) continue;
-      out.push({
-        topic: o.topic,
-        partition: o.partition,
-        offset: o.offset,
-        leaderEpoch: o.leaderEpoch ?? -1,
-        metadata: o.metadata ?? null,
-      });
-    }
-    return out.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+  ): Promise<ListedGroupOffset[]> {
+    return listGroupOffsets(
+      this.cluster,
+      groupId,
+      options?.partitions ?? null,
+      options?.requireStable ?? false,
+      this.timeout(options),
+    );
   }
 
-  /** Sets a group's committed offsets (OffsetCommit as Kafka's admin: generation -1, no member); the group must be empty. */
-  async alterConsumerGroupOffsets(
+  /**
+   * Sets a group's committed offsets (OffsetCommit as Kafka's admin:
+   * generation -1, no member), so the group must have no members; one result
+   * per partition (UNKNOWN_MEMBER_ID while the group has members).
+   */
+  alterConsumerGroupOffsets(
     groupId: string,
     offsets: readonly GroupTopicPartitionOffset[],
     options?: AdminOptions,
-  ): Promise<void> {
-    const conn = await this.groupCoordinatorConnection(groupId, options);
-    const results = await offsetCommit(
-      conn,
-      groupId,
-      { generationId: -1, memberId: '', groupInstanceId: null },
-      offsets,
-    );
-    for (const r of results) check(r.errorCode, `alter offset of ${r.topic}-${r.partition} in "${groupId}"`, null);
+  ): Promise<PartitionResult[]> {
+    return alterGroupOffsets(this.cluster, groupId, offsets, this.timeout(options));
   }
 
-  /** Deletes a group's committed offsets of these partitions (OffsetDelete); not allowed for subscribed topics. */
-  async deleteConsumerGroupOffsets(
+  /**
+   * Deletes a group's committed offsets of these partitions (OffsetDelete);
+   * one result per partition (GROUP_SUBSCRIBED_TO_TOPIC for a topic the
+   * group's members consume). An unknown group rejects with GROUP_ID_NOT_FOUND.
+   */
+  deleteConsumerGroupOffsets(
     groupId: string,
     partitions: readonly TopicPartition[],
     options?: AdminOptions,
-  ): Promise<void> {
-    const conn = await this.groupCoordinatorConnection(groupId, options);
-    const response = await conn.request(
-      Apis.offsetDelete,
-      OffsetDeleteRequest.create({
-        groupId,
-        topics: groupByTopic(partitions).map((t) => ({
-          name: t.topic,
-          partitions: t.partitions.map((partitionIndex) => ({ partitionIndex })),
-        })),
-      }),
-    );
-    check(response.errorCode, `delete offsets of "${groupId}"`, null);
-    for (const t of response.topics) {
-      for (const p of t.partitions)
-        check(p.errorCode, `delete offset of ${t.name}-${p.partitionIndex} in "${groupId}"`, null);
-    }
-  }
-
-  private async groupCoordinatorConnection(groupId: string, options?: AdminOptions): Promise<Connection> {
-    const c = await findCoordinator(this.cluster, groupId, CoordinatorKeyType.group, this.timeout(options));
-    return this.cluster.coordinatorConnection(c.nodeId, c.host, c.port);
+  ): Promise<PartitionResult[]> {
+    return deleteGroupOffsets(this.cluster, groupId, partitions, this.timeout(options));
   }
 
   /** Groups by coordinator (one batched FindCoordinator when supported); failures go to `errors` or throw. */
   private async groupsByCoordinator(
     groups: readonly string[],
     options?: AdminOptions,
-    errors?: Map<string, Error | null>,
+    errors?: Map<string, KafkaClientError | null>,
   ): Promise<Map<CoordinatorAddress, string[]>> {
     const answers = await findCoordinators(this.cluster, groups, CoordinatorKeyType.group, this.timeout(options));
     const byNode = new Map<number, { address: CoordinatorAddress; ids: string[] }>();
     for (const [groupId, answer] of answers) {
       if (answer instanceof Error) {
         if (errors === undefined) throw answer;
-        errors.set(groupId, answer);
+        // findCoordinators' errors are Kafka errors (kafkaError).
+        errors.set(groupId, answer as KafkaClientError);
         continue;
       }
       const entry = byNode.get(answer.nodeId) ?? { address: answer, ids: [] };
@@ -482,17 +503,4 @@ function tryDecode<T>(decode: () => T, fallback: T): T {
   } catch {
     return fallback;
   }
-}
-
-function resourceTypeCode(type: ConfigResource['type']): number {
-  const code = ConfigResourceType[type];
-  if (code === undefined) {
-    throw new KafkaClientError(
-      'INVALID_REQUEST',
-      ErrorCode.INVALID_REQUEST,
-      false,
-      `unknown config resource type "${type}"`,
-    );
-  }
-  return code;
 }
