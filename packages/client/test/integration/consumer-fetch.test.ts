@@ -28,12 +28,17 @@ async function eventually(what: string, check: () => boolean): Promise<void> {
 }
 
 /** Polls until `count` records came, failing on any error or after WAIT_MS. */
-async function pollRecords<K, V>(consumer: Consumer<K, V>, count: number): Promise<ConsumerRecord<K, V>[]> {
+async function pollRecords<K, V>(
+  consumer: Consumer<K, V>,
+  count: number,
+  work: () => Promise<void> = async () => {},
+): Promise<ConsumerRecord<K, V>[]> {
   const out: ConsumerRecord<K, V>[] = [];
   const deadline = performance.now() + WAIT_MS;
   while (out.length < count) {
     if (performance.now() > deadline) assert.fail(`only ${out.length} of ${count} records within ${WAIT_MS} ms`);
     out.push(...(await consumer.poll(500)));
+    await work();
   }
   return out;
 }
@@ -115,6 +120,42 @@ describe('consumer fetching: pipelining, poll limits, corrupt batches, deseriali
     } finally {
       await consumer.close();
       await proxy.close();
+    }
+  });
+
+  it('never parks a fetch of caught-up partitions at the broker while another partition waits for its buffer to drain', async () => {
+    const topic = 'uneven';
+    await admin.createTopics([{ topic, numPartitions: 2 }]);
+    const producer = new Producer({ bootstrapServers: broker.bootstrap, batchSize: 1024, lingerMs: 0 });
+    const value = Buffer.alloc(100, 'v');
+    await Promise.all(Array.from({ length: 3000 }, () => producer.send({ topic, partition: 1, value })));
+    await producer.close();
+    // Partition 0 stays empty: a fetch of it alone waits fetch.max.wait.ms (60 s) at the broker, and partition 1,
+    // full while that fetch is out, could not be fetched until it came back.
+    const consumer = new Consumer({
+      bootstrapServers: broker.bootstrap,
+      autoOffsetReset: 'earliest',
+      maxPollRecords: 5,
+      maxPartitionFetchBytes: 4096,
+      fetchMaxWaitMs: 60_000,
+      requestTimeoutMs: 120_000,
+    });
+    try {
+      consumer.assign([
+        { topic, partition: 0 },
+        { topic, partition: 1 },
+      ]);
+      const started = performance.now();
+      // The application works a little after each poll, so answers come faster than it drains them.
+      const records = await pollRecords(consumer, 3000, () => new Promise((r) => setTimeout(r, 1)));
+      // One parked fetch would take 60 s; reading 3000 records takes a few seconds at most.
+      assert.ok(performance.now() - started < 15_000, `took ${Math.round(performance.now() - started)} ms`);
+      assert.deepEqual(
+        records.map((r) => r.offset),
+        Array.from({ length: 3000 }, (_, i) => BigInt(i)),
+      );
+    } finally {
+      await consumer.close();
     }
   });
 
