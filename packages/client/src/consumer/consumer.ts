@@ -25,8 +25,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
   private closed = false;
   /** A fetch error for the next poll() to throw. */
   private lastError: Error | null = null;
-  /** A record error met after poll() had collected records: thrown by the next poll() (as Java does). */
-  private pendingRecordError: Error | null = null;
+  /** Its record failed after poll() had collected others: the next poll() starts there, so it throws then (as Java does). */
+  private failedPartition: PartitionState<K, V> | null = null;
   private roundRobin = 0;
   private readonly group: ConsumerCoordinator | null;
   private subscribedTo: { topics: string[] } | { pattern: RegExp; topics: string[] } | null = null;
@@ -276,27 +276,14 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
   /** The next poll() returns this partition's records from `offset` (also the way past a record poll() failed on). */
   seek(tp: TopicPartition, offset: bigint): void {
     this.stateOf(tp).seekTo(offset);
-    this.forgetRecordErrorOf(tp);
   }
 
   seekToBeginning(tps: readonly TopicPartition[] = this.assignment()): void {
-    for (const tp of tps) {
-      this.stateOf(tp).resetTo('earliest');
-      this.forgetRecordErrorOf(tp);
-    }
+    for (const tp of tps) this.stateOf(tp).resetTo('earliest');
   }
 
   seekToEnd(tps: readonly TopicPartition[] = this.assignment()): void {
-    for (const tp of tps) {
-      this.stateOf(tp).resetTo('latest');
-      this.forgetRecordErrorOf(tp);
-    }
-  }
-
-  /** A seek discards the partition's fetched records, and with them the error a poll was about to throw. */
-  private forgetRecordErrorOf(tp: TopicPartition): void {
-    const err = this.pendingRecordError as { topic?: string; partition?: number } | null;
-    if (err !== null && err.topic === tp.topic && err.partition === tp.partition) this.pendingRecordError = null;
+    for (const tp of tps) this.stateOf(tp).resetTo('latest');
   }
 
   pause(tps: readonly TopicPartition[]): void {
@@ -441,28 +428,27 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
 
   /**
    * Up to max.poll.records buffered records, rotating the partition we start
-   * from for fairness. A record error is thrown when nothing was collected yet,
-   * else kept for the next poll.
+   * from for fairness. A record error is thrown when nothing was collected yet;
+   * else the records are returned and the next poll starts at that partition
+   * (a seek in between discards its fetched records, and with them the error).
    */
   private takeBuffered(): ConsumerRecord<K, V>[] {
-    if (this.pendingRecordError !== null) {
-      const err = this.pendingRecordError;
-      this.pendingRecordError = null;
-      throw err;
-    }
     const out: ConsumerRecord<K, V>[] = [];
     const max = this.config.maxPollRecords;
-    const states = [...this.partitions.values()];
-    const n = states.length;
-    const start = n === 0 ? 0 : this.roundRobin++ % n;
-    for (let i = 0; i < n && out.length < max; i++) {
-      const state = states[(start + i) % n]!;
+    const all = [...this.partitions.values()];
+    const start = all.length === 0 ? 0 : this.roundRobin++ % all.length;
+    const order = [...all.slice(start), ...all.slice(0, start)];
+    const failed = this.failedPartition;
+    this.failedPartition = null;
+    if (failed !== null && order.includes(failed)) order.unshift(failed);
+    for (const state of order) {
+      if (out.length >= max) break;
       if (state.paused || !state.hasBuffered) continue;
       try {
         state.drainInto(out, max);
       } catch (err) {
         if (out.length === 0) throw err;
-        this.pendingRecordError = err as Error;
+        this.failedPartition = state;
         break;
       }
     }
