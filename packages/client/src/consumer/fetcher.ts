@@ -22,7 +22,7 @@ export interface FetcherEvents {
  * records while the application works through these. A partition is fetched
  * while it holds less than max.partition.fetch.bytes of undelivered records,
  * so each holds at most about two answers' worth, and no fetch goes out while
- * all partitions together hold fetch.max.bytes.
+ * the unpaused partitions together hold fetch.max.bytes.
  */
 export class Fetcher<K, V> {
   private readonly leadersFetching = new Set<number>();
@@ -44,8 +44,9 @@ export class Fetcher<K, V> {
     if (this.closed) return;
     const byLeader = new Map<number, { wanted: PartitionState<K, V>[]; full: boolean }>();
     let bufferedBytes = 0;
-    for (const state of this.partitions.values()) bufferedBytes += state.bufferedBytes;
-    // Bounds memory when the application is slower than the brokers: at most about two answers' worth in all.
+    for (const state of this.partitions.values()) if (!state.paused) bufferedBytes += state.bufferedBytes;
+    // Bounds memory when the application is slower than the brokers. Paused partitions are not counted: they are
+    // not fetched, so they cannot grow, and what they hold must not stop the others.
     if (bufferedBytes >= this.config.fetchMaxBytes) return;
     for (const state of this.partitions.values()) {
       if (state.paused || state.fetching || state.fetchOffset === null || state.blocked) continue;
