@@ -2,8 +2,10 @@
 // Producer and consumer throughput of Fluxo's client against kafkajs,
 // @platformatic/kafka and librdkafka on one Fluxo broker (started here as a child process), in one run.
 //
-//   node bench/client.mjs [--quick] [--records N]
+//   node bench/client.mjs [--quick] [--records N] [--runs N] [--only produce|consume] [--clients a,b]
 //
+// --only consume fills one topic with the Fluxo producer (untimed) and runs only the consumers;
+// --clients keeps the cases whose client name starts with one of the given words (e.g. fluxo,kafkajs).
 // Needs `npm run build` (packages/cli and packages/client). Writes bench/out/client.md (copy the table into bench/RESULTS.md).
 // Each case runs RUNS times on a fresh topic; the table shows the median.
 // librdkafka produces through bench/rdkafka-perf.c (compiled here: Debian librdkafka-dev and a C compiler),
@@ -24,10 +26,20 @@ import { Admin, Consumer, Producer } from '@fluxo/client';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const quick = process.argv.includes('--quick');
-const recordsArg = process.argv.indexOf('--records');
-const RECORDS = recordsArg > 0 ? Number(process.argv[recordsArg + 1]) : quick ? 50_000 : 200_000;
+const option = (name) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const RECORDS = Number(option('--records') ?? (quick ? 50_000 : 200_000));
 const VALUE_BYTES = 100;
-const RUNS = quick ? 1 : 3;
+const RUNS = Number(option('--runs') ?? (quick ? 1 : 3));
+const ONLY = option('--only') ?? null;
+const CLIENTS = option('--clients')?.split(',') ?? null;
+if (ONLY !== null && ONLY !== 'produce' && ONLY !== 'consume') throw new Error('--only takes produce or consume');
+if (!Number.isInteger(RUNS) || RUNS < 1 || !Number.isInteger(RECORDS) || RECORDS < 1) {
+  throw new Error('--runs and --records take positive integers');
+}
+const wanted = (name) => CLIENTS === null || CLIENTS.some((c) => name.startsWith(c));
 const WINDOW = 10_000; // records outstanding per client at a time
 const CHUNK = 1000; // records per send() call for the batch-oriented clients
 const run = promisify(execFile);
@@ -278,7 +290,13 @@ async function main() {
   let topicNo = 0;
   let filledTopic = null;
   try {
+    if (ONLY === 'consume') {
+      filledTopic = `bench-produce-${topicNo++}`;
+      await admin.createTopics([{ topic: filledTopic, numPartitions: partitions }]);
+      await PRODUCERS.fluxo(broker.bootstrap, filledTopic);
+    }
     for (const [name, produce] of Object.entries(PRODUCERS)) {
+      if (ONLY === 'consume' || !wanted(name)) continue;
       const times = [];
       for (let r = 0; r < RUNS; r++) {
         const topic = `bench-produce-${topicNo++}`;
@@ -290,6 +308,12 @@ async function main() {
       process.stderr.write(`produce ${name}: ${times.map((t) => t.toFixed(0)).join(', ')} ms\n`);
     }
     for (const [name, consume] of Object.entries(CONSUMERS)) {
+      if (ONLY === 'produce' || !wanted(name)) continue;
+      if (filledTopic === null) {
+        filledTopic = `bench-produce-${topicNo++}`;
+        await admin.createTopics([{ topic: filledTopic, numPartitions: partitions }]);
+        await PRODUCERS.fluxo(broker.bootstrap, filledTopic);
+      }
       const times = [];
       for (let r = 0; r < RUNS; r++) times.push(await consume(broker.bootstrap, filledTopic, partitions));
       rows.push(['consume', name, times]);
@@ -309,16 +333,17 @@ async function main() {
     `Producers keep ${WINDOW.toLocaleString('en')} records outstanding; kafkajs and @platformatic/kafka get them as send() calls of ${CHUNK} records, Fluxo as one send() per record (batched by linger.ms=5, batch.size=65536). librdkafka (${existsSync(perf) ? 'bench/rdkafka-perf.c' : "python3's confluent_kafka"}) gets one produce() per record, keyed with its murmur2 partitioner, idempotent, linger.ms=5, batch.size=65536, its own queue limit instead of the window.`,
     'Consumers read the filled topic from the beginning: "group" rows join a fresh one-member group (time includes the join; broker group.initial.rebalance.delay.ms=0), fluxo (assign) and kcat (librdkafka) read by assignment.',
     '',
-    "Ratio: the median time over the Fluxo client's (produce: fluxo; consume: fluxo (group)); above 1 means slower than Fluxo's client.",
+    "Ratios: the other client's median time over this row's (same case: produce or consume), so above 1 means this row is faster than kafkajs / @platformatic/kafka.",
     '',
-    '| case | client | median ms | ratio | records/s | MB/s (values) | runs (ms) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+    '| case | client | median ms | vs kafkajs | vs platformatic | records/s | MB/s (values) | runs (ms) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows.map(([kind, name, times]) => {
       const m = median(times);
-      const reference = median(
-        rows.find(([k, n]) => k === kind && n === (kind === 'produce' ? 'fluxo' : 'fluxo (group)'))[2],
-      );
-      return `| ${kind} | ${name} | ${m.toFixed(0)} | ${(m / reference).toFixed(2)} | ${Math.round((RECORDS * 1000) / m).toLocaleString('en')} | ${((mb * 1000) / m).toFixed(1)} | ${times.map((t) => t.toFixed(0)).join(', ')} |`;
+      const ratio = (prefix) => {
+        const other = rows.find(([k, n]) => k === kind && n.startsWith(prefix));
+        return other === undefined ? '—' : (median(other[2]) / m).toFixed(2);
+      };
+      return `| ${kind} | ${name} | ${m.toFixed(0)} | ${ratio('kafkajs')} | ${ratio('platformatic')} | ${Math.round((RECORDS * 1000) / m).toLocaleString('en')} | ${((mb * 1000) / m).toFixed(1)} | ${times.map((t) => t.toFixed(0)).join(', ')} |`;
     }),
     '',
   ];

@@ -109,3 +109,58 @@ export class CommitFailedError extends KafkaClientError {
     super('COMMIT_FAILED', code, false, message);
   }
 }
+
+/**
+ * A fetched record batch failed its checks (CRC32C, lengths, decompression):
+ * Kafka's CorruptRecordException as the Java consumer raises it from poll().
+ * poll() hands out the records before it first; the partition then stays at
+ * `offset` (retrying fetches the same bytes) until the application seeks past
+ * `lastOffset`.
+ */
+export class CorruptRecordError extends KafkaClientError {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    /** First offset of the batch that failed (the partition's position). */
+    readonly offset: bigint,
+    /** Last offset the batch claims to hold; -1 when its header could not be read. */
+    readonly lastOffset: bigint,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    const skip = lastOffset >= offset ? ` (seek to ${lastOffset + 1n} to skip the batch)` : '';
+    super(
+      'CORRUPT_MESSAGE',
+      ErrorCode.CORRUPT_MESSAGE,
+      false,
+      `record batch for partition ${topic}-${partition} at offset ${offset} is invalid: ${reason}. If needed, seek past it to continue consumption${skip}`,
+      options,
+    );
+  }
+}
+
+/**
+ * The key or value deserializer threw: Java's RecordDeserializationException.
+ * poll() hands out the records before it first; the record stays the next one
+ * (a later poll tries it again) until the application seeks to `offset + 1`.
+ * `cause` is what the deserializer threw.
+ */
+export class RecordDeserializationError extends KafkaClientError {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly offset: bigint,
+    /** Which deserializer failed. */
+    readonly origin: 'key' | 'value',
+    options?: { cause?: unknown },
+  ) {
+    const why = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super(
+      'RECORD_DESERIALIZATION_EXCEPTION',
+      -1,
+      false,
+      `error deserializing ${origin} for partition ${topic}-${partition} at offset ${offset}${why}. If needed, seek past the record to continue consumption`,
+      options,
+    );
+  }
+}

@@ -1,52 +1,32 @@
-import { FetchRequest, type FetchResponse, ZERO_UUID } from '@fluxo/protocol';
+import { ErrorCode } from '@fluxo/protocol';
 import { Cluster } from '../cluster/cluster.js';
-import { sleep } from '../cluster/backoff.js';
 import { listOffsets, OffsetSpec } from '../cluster/list-offsets.js';
-import { Apis } from '../connection/apis.js';
 import { ClientClosedError, ConfigError, kafkaError } from '../errors.js';
-import { ErrorCode, isKafkaError } from '@fluxo/protocol';
 import { type ConsumerConfig, type ResolvedConsumerConfig, resolveConsumerConfig } from './consumer-config.js';
 import { type ConsumerRecord, type TopicPartition, tpKey } from './consumer-record.js';
-import { type DecodedRecord, decodeFetchedRecords } from './fetch-decode.js';
+import { Fetcher } from './fetcher.js';
 import { ConsumerCoordinator } from './group/consumer-coordinator.js';
 import type { ConsumerGroupMetadata, OffsetAndMetadata, RebalanceListener } from './group-types.js';
-
-interface PartitionState {
-  topic: string;
-  partition: number;
-  /** Next offset poll() returns; null until reset by ListOffsets. */
-  position: bigint | null;
-  /** Next offset to fetch (ahead of position while records are buffered). */
-  fetchOffset: bigint | null;
-  /** Pending reset ('earliest'/'latest') or null. */
-  reset: 'earliest' | 'latest' | null;
-  /** Assigned by the group: start at the committed offset, else the reset policy. */
-  useCommitted: boolean;
-  /** Leader epoch of the last record handed out (committed with the offset). */
-  lastLeaderEpoch: number;
-  paused: boolean;
-  /** Bumped on seek, so answers to fetches sent before it are dropped. */
-  epoch: number;
-  fetching: boolean;
-  buffered: DecodedRecord[];
-  highWatermark: bigint;
-}
+import { PartitionState } from './partition-state.js';
 
 /**
  * Kafka consumer: group membership with subscribe() (rebalances run inside
  * poll(), heartbeats in the background, commits) or manual assign(); poll(timeout)
- * and an async iterator, seek/pause/resume/position. Fetches go to each
- * partition's leader, one in flight per leader, and run ahead of poll() so the
- * next records are usually buffered when asked for.
+ * and an async iterator, seek/pause/resume/position. Fetches (fetcher.ts) go
+ * to each partition's leader, one in flight per leader, and run ahead of poll()
+ * so the next records are usually buffered when asked for.
  */
 export class Consumer<K = Buffer | null, V = Buffer | null> {
   readonly config: ResolvedConsumerConfig<K, V>;
   private readonly cluster: Cluster;
-  private readonly partitions = new Map<string, PartitionState>();
-  private readonly leadersFetching = new Set<number>();
+  private readonly partitions = new Map<string, PartitionState<K, V>>();
+  private readonly fetcher: Fetcher<K, V>;
   private wakeups: (() => void)[] = [];
   private closed = false;
+  /** A fetch error for the next poll() to throw. */
   private lastError: Error | null = null;
+  /** Its record failed after poll() had collected others: the next poll() starts there, so it throws then (as Java does). */
+  private failedPartition: PartitionState<K, V> | null = null;
   private roundRobin = 0;
   private readonly group: ConsumerCoordinator | null;
   private subscribedTo: { topics: string[] } | { pattern: RegExp; topics: string[] } | null = null;
@@ -57,6 +37,13 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
   constructor(config: ConsumerConfig<K, V>) {
     this.config = resolveConsumerConfig(config);
     this.cluster = new Cluster(this.config.client, { maxInFlight: 5 });
+    this.fetcher = new Fetcher(this.cluster, this.config, this.partitions, {
+      wake: () => this.wake(),
+      error: (err) => {
+        this.lastError = err;
+        this.wake();
+      },
+    });
     const groupId = this.config.groupId;
     this.group =
       groupId === null
@@ -83,27 +70,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
   }
 
   private setPartitions(partitions: readonly TopicPartition[], useCommitted: boolean): void {
-    const next = new Map<string, PartitionState>();
+    const next = new Map<string, PartitionState<K, V>>();
+    const reset = this.config.autoOffsetReset === 'none' ? null : this.config.autoOffsetReset;
     for (const tp of partitions) {
       const key = tpKey(tp.topic, tp.partition);
-      const existing = this.partitions.get(key);
-      next.set(
-        key,
-        existing ?? {
-          topic: tp.topic,
-          partition: tp.partition,
-          position: null,
-          fetchOffset: null,
-          reset: this.config.autoOffsetReset === 'none' ? null : this.config.autoOffsetReset,
-          useCommitted,
-          lastLeaderEpoch: -1,
-          paused: false,
-          epoch: 0,
-          fetching: false,
-          buffered: [],
-          highWatermark: -1n,
-        },
-      );
+      next.set(key, this.partitions.get(key) ?? new PartitionState(tp.topic, tp.partition, reset, useCommitted));
     }
     this.partitions.clear();
     for (const [k, v] of next) this.partitions.set(k, v);
@@ -302,21 +273,17 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
     await group.leaveGroup('the consumer is leaving the group');
   }
 
+  /** The next poll() returns this partition's records from `offset` (also the way past a record poll() failed on). */
   seek(tp: TopicPartition, offset: bigint): void {
-    const state = this.stateOf(tp);
-    state.position = offset;
-    state.fetchOffset = offset;
-    state.reset = null;
-    state.epoch++;
-    state.buffered = [];
+    this.stateOf(tp).seekTo(offset);
   }
 
   seekToBeginning(tps: readonly TopicPartition[] = this.assignment()): void {
-    for (const tp of tps) this.resetTo(this.stateOf(tp), 'earliest');
+    for (const tp of tps) this.stateOf(tp).resetTo('earliest');
   }
 
   seekToEnd(tps: readonly TopicPartition[] = this.assignment()): void {
-    for (const tp of tps) this.resetTo(this.stateOf(tp), 'latest');
+    for (const tp of tps) this.stateOf(tp).resetTo('latest');
   }
 
   pause(tps: readonly TopicPartition[]): void {
@@ -343,16 +310,26 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
 
   /**
    * Waits up to `timeoutMs` for records and returns at most max.poll.records of
-   * them (an empty array on timeout). Throws a fetch error once, then goes on.
+   * them (an empty array on timeout), as soon as any are buffered. Throws a
+   * fetch error once, then goes on. A record that cannot be handed out (a
+   * corrupt batch: CorruptRecordError; a deserializer threw:
+   * RecordDeserializationError) is thrown by every poll that reaches it, after
+   * the records before it were returned, until seek() moves past it.
    */
   async poll(timeoutMs: number): Promise<ConsumerRecord<K, V>[]> {
     this.ensureOpen();
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       await this.pollGroup(deadline - performance.now());
-      await this.resolvePositions([...this.partitions.values()].filter((p) => p.position === null));
-      const records = this.takeBuffered();
-      this.startFetches();
+      const unresolved = [...this.partitions.values()].filter((p) => p.position === null);
+      if (unresolved.length > 0) await this.resolvePositions(unresolved);
+      let records: ConsumerRecord<K, V>[];
+      try {
+        records = this.takeBuffered();
+      } finally {
+        // Sent before the records are handed back: the broker reads the next ones meanwhile.
+        this.fetcher.fetchMore();
+      }
       if (records.length > 0) return records;
       if (this.lastError !== null) {
         const err = this.lastError;
@@ -383,6 +360,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
     }
     this.group?.close();
     this.closed = true;
+    this.fetcher.close();
     this.wake();
     this.cluster.close();
   }
@@ -391,7 +369,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
     if (this.closed) throw new ClientClosedError('consumer');
   }
 
-  private stateOf(tp: TopicPartition): PartitionState {
+  private stateOf(tp: TopicPartition): PartitionState<K, V> {
     const state = this.partitions.get(tpKey(tp.topic, tp.partition));
     if (state === undefined) {
       throw kafkaError(
@@ -403,15 +381,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
     return state;
   }
 
-  private resetTo(state: PartitionState, reset: 'earliest' | 'latest'): void {
-    state.position = null;
-    state.fetchOffset = null;
-    state.reset = reset;
-    state.epoch++;
-    state.buffered = [];
-  }
-
-  private async resolvePositions(states: PartitionState[]): Promise<void> {
+  private async resolvePositions(states: PartitionState<K, V>[]): Promise<void> {
     if (states.length === 0) return;
     const fromCommitted = states.filter((s) => s.useCommitted);
     if (fromCommitted.length > 0 && this.group !== null) {
@@ -456,152 +426,33 @@ export class Consumer<K = Buffer | null, V = Buffer | null> {
     }
   }
 
-  /** Up to max.poll.records buffered records, rotating the partition we start from for fairness. */
+  /**
+   * Up to max.poll.records buffered records, rotating the partition we start
+   * from for fairness. A record error is thrown when nothing was collected yet;
+   * else the records are returned and the next poll starts at that partition
+   * (a seek in between discards its fetched records, and with them the error).
+   */
   private takeBuffered(): ConsumerRecord<K, V>[] {
     const out: ConsumerRecord<K, V>[] = [];
-    const states = [...this.partitions.values()];
-    const n = states.length;
-    const start = n === 0 ? 0 : this.roundRobin++ % n;
-    for (let i = 0; i < n && out.length < this.config.maxPollRecords; i++) {
-      const state = states[(start + i) % n]!;
-      if (state.paused || state.buffered.length === 0) continue;
-      const count = Math.min(state.buffered.length, this.config.maxPollRecords - out.length);
-      const taken = state.buffered.splice(0, count);
-      for (const r of taken) out.push(this.toConsumerRecord(state, r));
-      state.position = taken[taken.length - 1]!.offset + 1n;
-      state.lastLeaderEpoch = taken[taken.length - 1]!.leaderEpoch;
+    const max = this.config.maxPollRecords;
+    const all = [...this.partitions.values()];
+    const start = all.length === 0 ? 0 : this.roundRobin++ % all.length;
+    const order = [...all.slice(start), ...all.slice(0, start)];
+    const failed = this.failedPartition;
+    this.failedPartition = null;
+    if (failed !== null && order.includes(failed)) order.unshift(failed);
+    for (const state of order) {
+      if (out.length >= max) break;
+      if (state.paused || !state.hasBuffered) continue;
+      try {
+        state.drainInto(out, max);
+      } catch (err) {
+        if (out.length === 0) throw err;
+        this.failedPartition = state;
+        break;
+      }
     }
     return out;
-  }
-
-  private toConsumerRecord(state: PartitionState, r: DecodedRecord): ConsumerRecord<K, V> {
-    return {
-      topic: state.topic,
-      partition: state.partition,
-      offset: r.offset,
-      timestamp: r.timestamp,
-      timestampType: r.timestampType,
-      leaderEpoch: r.leaderEpoch,
-      key: this.config.keyDeserializer.deserialize(r.key, state.topic),
-      value: this.config.valueDeserializer.deserialize(r.value, state.topic),
-      headers: r.headers,
-    };
-  }
-
-  /** Sends a fetch to each leader without one in flight, for partitions with nothing buffered. */
-  private startFetches(): void {
-    const byLeader = new Map<number, PartitionState[]>();
-    for (const state of this.partitions.values()) {
-      // Fetch ahead while a partition holds less than one poll's worth, so the next records arrive before they are asked for.
-      if (
-        state.paused ||
-        state.fetching ||
-        state.fetchOffset === null ||
-        state.buffered.length >= this.config.maxPollRecords
-      ) {
-        continue;
-      }
-      const leader = this.cluster.metadata.leaderOf(state.topic, state.partition);
-      if (leader < 0) {
-        this.cluster.refreshTopicsShared([state.topic]).then(
-          () => this.wake(),
-          (err: Error) => this.onFetchError(err),
-        );
-        continue;
-      }
-      if (this.leadersFetching.has(leader)) continue;
-      const list = byLeader.get(leader) ?? [];
-      list.push(state);
-      byLeader.set(leader, list);
-    }
-    for (const [leader, states] of byLeader) void this.fetchFrom(leader, states);
-  }
-
-  private async fetchFrom(leader: number, states: PartitionState[]): Promise<void> {
-    this.leadersFetching.add(leader);
-    for (const s of states) s.fetching = true;
-    const epochs = states.map((s) => s.epoch);
-    const offsets = states.map((s) => s.fetchOffset!);
-    try {
-      const conn = await this.cluster.connectionTo(leader);
-      const version = conn.versionOf(Apis.fetch);
-      const topics = new Map<string, PartitionState[]>();
-      for (const s of states) topics.set(s.topic, [...(topics.get(s.topic) ?? []), s]);
-      const request = FetchRequest.create({
-        replicaId: -1,
-        maxWaitMs: this.config.fetchMaxWaitMs,
-        minBytes: this.config.fetchMinBytes,
-        maxBytes: this.config.fetchMaxBytes,
-        isolationLevel: this.config.isolationLevel,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [...topics].map(([topic, list]) => ({
-          topic,
-          topicId: this.cluster.metadata.topics.get(topic)?.topicId ?? ZERO_UUID,
-          partitions: list.map((s) => ({
-            partition: s.partition,
-            currentLeaderEpoch: -1,
-            fetchOffset: s.fetchOffset!,
-            lastFetchedEpoch: -1,
-            logStartOffset: -1n,
-            partitionMaxBytes: this.config.maxPartitionFetchBytes,
-            replicaDirectoryId: ZERO_UUID,
-          })),
-        })),
-      });
-      const response = await conn.request(Apis.fetch, request, { version, extraTimeoutMs: this.config.fetchMaxWaitMs });
-      if (response.errorCode !== 0) throw kafkaError(response.errorCode, 'Fetch');
-      this.onFetchResponse(response, states, epochs, offsets);
-    } catch (err) {
-      this.onFetchError(err as Error);
-      await sleep(this.config.client.retryBackoffMs);
-    } finally {
-      this.leadersFetching.delete(leader);
-      for (const s of states) s.fetching = false;
-      this.wake();
-    }
-  }
-
-  private onFetchResponse(
-    response: FetchResponse.FetchResponseData,
-    states: PartitionState[],
-    epochs: number[],
-    offsets: bigint[],
-  ): void {
-    const byId = new Map<string, string>();
-    for (const t of this.cluster.metadata.topics.values()) byId.set(t.topicId, t.name);
-    const results = new Map<string, FetchResponse.PartitionData>();
-    for (const t of response.responses) {
-      const name = t.topic !== '' ? t.topic : (byId.get(t.topicId) ?? '');
-      for (const p of t.partitions) results.set(tpKey(name, p.partitionIndex), p);
-    }
-    states.forEach((state, i) => {
-      if (state.epoch !== epochs[i] || this.partitions.get(tpKey(state.topic, state.partition)) !== state) return;
-      const result = results.get(tpKey(state.topic, state.partition));
-      if (result === undefined) return;
-      if (result.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE && this.config.autoOffsetReset !== 'none') {
-        this.resetTo(state, this.config.autoOffsetReset);
-        return;
-      }
-      if (result.errorCode !== 0) {
-        const err = kafkaError(result.errorCode, `Fetch ${state.topic}-${state.partition}`);
-        if (err.retriable) this.cluster.metadata.invalidateLeader(state.topic, state.partition);
-        else this.lastError = err;
-        return;
-      }
-      state.highWatermark = result.highWatermark;
-      if (result.records === null || result.records.length === 0) return;
-      const aborted = this.config.isolationLevel === 1 ? (result.abortedTransactions ?? []) : null;
-      const decoded = decodeFetchedRecords(result.records, offsets[i]!, this.config.checkCrcs, aborted);
-      state.buffered = state.buffered.length === 0 ? decoded.records : state.buffered.concat(decoded.records);
-      state.fetchOffset = decoded.nextOffset;
-    });
-  }
-
-  private onFetchError(err: Error): void {
-    if (isKafkaError(err) && err.retriable) return; // a new connection / metadata is tried on the next round
-    this.lastError = err;
-    this.wake();
   }
 
   private waitForData(ms: number): Promise<void> {
