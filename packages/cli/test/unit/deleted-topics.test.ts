@@ -11,9 +11,9 @@ import { planReset } from '../../src/commands/group-reset.js';
 function fakeAdmin(): Admin {
   const fake = {
     listConsumerGroupOffsets: async () => [
-      { topic: 'gone', partition: 0, offset: 7n },
-      { topic: 'kept', partition: 0, offset: 3n },
-      { topic: 'kept', partition: 5, offset: 1n },
+      { topic: 'gone', partition: 0, offset: 7n, error: null },
+      { topic: 'kept', partition: 0, offset: 3n, error: null },
+      { topic: 'kept', partition: 5, offset: 1n, error: null },
     ],
     listTopics: async () => ['kept'],
     describeTopics: async (names: string[]) => {
