@@ -341,3 +341,33 @@ export class KafkaProxy {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** Who leads every partition in a two-node view; change it at any time (a staged leader change). */
+export interface TwoNodeLeadership {
+  leader: 1 | 2;
+  leaderEpoch: number;
+}
+
+/**
+ * Makes two proxies of one broker pose as nodes 1 and 2 of a cluster: Metadata
+ * from either lists both (node 1 the controller), every partition led by
+ * `leadership.leader` with both as replicas and in sync.
+ */
+export function actAsTwoNodes(node1: KafkaProxy, node2: KafkaProxy, leadership: TwoNodeLeadership): void {
+  const view = (data: MetadataResponse.MetadataResponseData) => {
+    data.brokers = [node1, node2].map((node, i) =>
+      MetadataResponse.createMetadataResponseBroker({ nodeId: i + 1, host: '127.0.0.1', port: node.port }),
+    );
+    data.controllerId = 1;
+    for (const tp of data.topics) {
+      for (const p of tp.partitions) {
+        p.leaderId = leadership.leader;
+        p.leaderEpoch = leadership.leaderEpoch;
+        p.replicaNodes = [1, 2];
+        p.isrNodes = [1, 2];
+      }
+    }
+  };
+  node1.onMetadata = view;
+  node2.onMetadata = view;
+}

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { ApiKey, ErrorCode, MetadataResponse } from '@fluxo/protocol';
+import { ApiKey, ErrorCode } from '@fluxo/protocol';
 import { Admin, Producer } from '../../src/index.js';
 import { BrokerProcess } from './broker-process.js';
-import { KafkaProxy } from './kafka-proxy.js';
+import { actAsTwoNodes, KafkaProxy } from './kafka-proxy.js';
 import { hasKcat, kcatLines } from './other-clients.js';
 
 const skip = BrokerProcess.available() ? false : 'CLI not built (packages/cli/dist/src/main.js)';
@@ -46,18 +46,7 @@ describe('idempotent producer: sequences after failures (real broker)', { skip }
     // node 2 leads the partition, so its connection is first opened by a Produce request.
     const node1 = await KafkaProxy.start(broker.port);
     const node2 = await KafkaProxy.start(broker.port);
-    const view = (data: MetadataResponse.MetadataResponseData) => {
-      data.brokers = [1, 2].map((nodeId) =>
-        MetadataResponse.createMetadataResponseBroker({
-          nodeId,
-          host: '127.0.0.1',
-          port: (nodeId === 1 ? node1 : node2).port,
-        }),
-      );
-      for (const tp of data.topics) for (const p of tp.partitions) p.leaderId = 2;
-    };
-    node1.onMetadata = view;
-    node2.onMetadata = view;
+    actAsTwoNodes(node1, node2, { leader: 2, leaderEpoch: 0 });
     // Node 2 holds every answer back, ApiVersions on the new connection included.
     node2.answerDelayMs = 150;
     const producer = new Producer<string, string>({

@@ -6,12 +6,12 @@
 // answers NOT_LEADER_OR_FOLLOWER from then on.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApiKey, ErrorCode, MetadataResponse } from '@fluxo/protocol';
+import { ApiKey, ErrorCode } from '@fluxo/protocol';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { resolveClientConfig } from '../../src/config.js';
 import { Admin, Producer } from '../../src/index.js';
 import { BrokerProcess } from './broker-process.js';
-import { KafkaProxy } from './kafka-proxy.js';
+import { actAsTwoNodes, KafkaProxy, type TwoNodeLeadership } from './kafka-proxy.js';
 import { hasKcat, kcatLines } from './other-clients.js';
 
 const skip = BrokerProcess.available() ? false : 'CLI not built (packages/cli/dist/src/main.js)';
@@ -94,28 +94,8 @@ describe('producer metadata (real broker)', { skip }, () => {
     await admin.createTopics([{ topic, numPartitions: 1 }]);
     const node1 = await KafkaProxy.start(broker.port);
     const node2 = await KafkaProxy.start(broker.port);
-    let leader = 1;
-    let leaderEpoch = 10;
-    const view = (data: MetadataResponse.MetadataResponseData) => {
-      data.brokers = [1, 2].map((nodeId) =>
-        MetadataResponse.createMetadataResponseBroker({
-          nodeId,
-          host: '127.0.0.1',
-          port: (nodeId === 1 ? node1 : node2).port,
-        }),
-      );
-      data.controllerId = 1;
-      for (const tp of data.topics) {
-        for (const p of tp.partitions) {
-          p.leaderId = leader;
-          p.leaderEpoch = leaderEpoch;
-          p.replicaNodes = [1, 2];
-          p.isrNodes = [1, 2];
-        }
-      }
-    };
-    node1.onMetadata = view;
-    node2.onMetadata = view;
+    const leadership: TwoNodeLeadership = { leader: 1, leaderEpoch: 10 };
+    actAsTwoNodes(node1, node2, leadership);
     try {
       const producer = new Producer<string, string>({
         bootstrapServers: node1.bootstrap,
@@ -130,8 +110,8 @@ describe('producer metadata (real broker)', { skip }, () => {
       assert.equal(node2.stats.requests.get(ApiKey.Produce) ?? 0, 0, 'all went to node 1 so far');
       const metadataBefore =
         (node1.stats.requests.get(ApiKey.Metadata) ?? 0) + (node2.stats.requests.get(ApiKey.Metadata) ?? 0);
-      leader = 2;
-      leaderEpoch = 11;
+      leadership.leader = 2;
+      leadership.leaderEpoch = 11;
       node1.onProduce = () => ({ kind: 'answer', errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER });
       const acks = await Promise.all(Array.from({ length: 400 }, (_, i) => send(100 + i)));
       await producer.close();
