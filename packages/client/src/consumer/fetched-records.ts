@@ -2,6 +2,7 @@ import {
   Attribute,
   BATCH_HEADER_SIZE,
   BATCH_OFFSET,
+  BatchCursor,
   type BatchHeader,
   checkBatch,
   decompress,
@@ -9,7 +10,6 @@ import {
 } from '@fluxo/protocol';
 import { CorruptRecordError, RecordDeserializationError } from '../errors.js';
 import type { Deserializer } from '../serde/serializers.js';
-import { BatchCursor } from './batch-cursor.js';
 import type { ConsumerRecord } from './consumer-record.js';
 
 export interface AbortedRange {

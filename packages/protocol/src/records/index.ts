@@ -25,3 +25,5 @@ export {
   readEndTransactionMarker,
 } from './control-record.js';
 export { applyLogAppendTime, lastSequenceOf, patchBaseOffset, patchPartitionLeaderEpoch } from './batch-patch.js';
+// Allocation-free walk over a batch's records (the consumer's hot path); decodeRecord allocates per record.
+export { BatchCursor } from './batch-cursor.js';

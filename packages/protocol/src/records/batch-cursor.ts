@@ -1,4 +1,5 @@
-import { RecordBatchError, type RecordHeader } from '@fluxo/protocol';
+import type { RecordHeader } from './record.js';
+import { RecordBatchError } from './record-batch-error.js';
 
 /** Each header takes at least 2 bytes (key length + value length), which bounds a claimed header count. */
 const HEADER_BYTES_MIN = 2;
